@@ -1,0 +1,151 @@
+"""Write parsed content into Wagtail pages: create, update, or leave an editor's change alone."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from wagtail.images.models import Image
+from wagtail.models import Page, Site
+
+from content.models import LoadRecord
+from lessons.models import CourseIndexPage, CoursePage, LessonPage
+
+from .parse import CourseData, LessonData
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_editor_changes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"created   {s}" for s in self.created]
+        out += [f"updated   {s}" for s in self.updated]
+        out += [f"left alone (edited in the admin since the last load): {s}" for s in self.kept_editor_changes]
+        out += [f"skipped   {s}" for s in self.skipped]
+        out.append(
+            f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.kept_editor_changes)} left alone because an editor changed them."
+        )
+        return out
+
+
+def course_index() -> CourseIndexPage:
+    """The catalogue page, made the default site's root on first load."""
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        root = Page.get_first_root_node()
+        index = root.add_child(
+            instance=CourseIndexPage(title="Courses", slug="courses", intro="Courses for patient representatives.")
+        )
+        index.save_revision().publish()
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(hostname="localhost", port=80, root_page=index, is_default_site=True, site_name="Front Desk Academy")
+        else:
+            old_root = site.root_page
+            site.root_page, site.site_name = index, "Front Desk Academy"
+            site.save()
+            # Wagtail's "Welcome" placeholder page has no purpose once the catalogue exists.
+            if old_root.specific_class is Page and old_root.pk != index.pk and not old_root.get_children().exists():
+                old_root.delete()
+    return index
+
+
+def _apply(page: Page, values: dict) -> None:
+    for name, value in values.items():
+        setattr(page, name, value)
+
+
+def _upsert(*, report: LoadReport, source: str, content_hash: str, parent: Page, model, slug: str, values: dict, root: Path):
+    record = LoadRecord.objects.filter(source=source).select_related("page").first()
+    page = record.page.specific if record and record.page else None
+    if page is None:
+        existing = parent.get_children().filter(slug=slug).first()
+        if existing is not None:  # made by an editor, not by a previous load: theirs to keep
+            report.kept_editor_changes.append(source)
+            return existing.specific
+        page = model(slug=slug, **values)
+        parent.add_child(instance=page)
+        revision = page.save_revision()
+        revision.publish()
+        LoadRecord.objects.update_or_create(
+            source=source, defaults={"page": page, "content_hash": content_hash, "revision_id": revision.pk}
+        )
+        report.created.append(source)
+        return page
+    if record.content_hash == content_hash:
+        report.unchanged.append(source)
+        return page
+    if page.latest_revision_id != record.revision_id:
+        report.kept_editor_changes.append(source)
+        return page
+    _apply(page, values)
+    revision = page.save_revision()
+    revision.publish()
+    record.content_hash, record.revision_id = content_hash, revision.pk
+    record.save()
+    report.updated.append(source)
+    return page
+
+
+def _resolve_images(body: list[dict], root: Path) -> list[dict]:
+    resolved = []
+    for block in body:
+        if block["type"] == "image":
+            value = block["value"]
+            image = Image.objects.filter(title=value["src"]).first()
+            if image is None:
+                from django.core.files.images import ImageFile
+
+                with (root / value["src"]).open("rb") as handle:
+                    image = Image(title=value["src"], file=ImageFile(handle, name=Path(value["src"]).name))
+                    image.save()
+            block = {"type": "image", "value": {"image": image.pk, "alt": value["alt"], "caption": value["caption"]}}
+        resolved.append(block)
+    return resolved
+
+
+def _lesson_values(lesson: LessonData, root: Path) -> dict:
+    return {
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "estimated_minutes": lesson.estimated_minutes,
+        "body": _resolve_images(lesson.body, root),
+    }
+
+
+@transaction.atomic
+def write_tree(courses: list[CourseData], root: Path) -> LoadReport:
+    report = LoadReport()
+    index = course_index()
+    for course in courses:
+        course_page = _upsert(
+            report=report,
+            source=course.source,
+            content_hash=course.content_hash,
+            parent=index,
+            model=CoursePage,
+            slug=course.slug,
+            values={"title": course.title, **course.fields},
+            root=root,
+        )
+        for step in course.steps:
+            if "lesson" in step:
+                lesson = course.lessons[step["lesson"]]
+                _upsert(
+                    report=report,
+                    source=lesson.source,
+                    content_hash=lesson.content_hash,
+                    parent=course_page,
+                    model=LessonPage,
+                    slug=lesson.slug,
+                    values=_lesson_values(lesson, root),
+                    root=root,
+                )
+            else:
+                report.skipped.append(f"{course.source}: quiz {step['quiz']} (quizzes are loaded by the quizzes app)")
+    return report

@@ -1,0 +1,61 @@
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from coursesite.people.models import Cohort, Membership, User
+from coursesite.progress.services import completion_record
+from lessons.models import CoursePage
+from lessons.selectors import course_steps
+
+DEMO_PASSWORD = "frontdesk-demo-2026"
+DEMO_KEY = "DEMO2026KEY"
+
+# (email, name, role, how far through the first course they are)
+DEMO_USERS = [
+    ("trainee@demo.test", "Taylor Trainee", User.Role.TRAINEE, 0),
+    ("trainee.halfway@demo.test", "Harper Halfway", User.Role.TRAINEE, 3),
+    ("trainee.finished@demo.test", "Finley Finished", User.Role.TRAINEE, None),
+    ("supervisor@demo.test", "Sam Supervisor", User.Role.SUPERVISOR, 0),
+    ("editor@demo.test", "Eddie Editor", User.Role.EDITOR, 0),
+    ("admin@demo.test", "Ada Administrator", User.Role.ADMIN, 0),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo cohort and demo accounts (idempotent: existing accounts are left as they are)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        cohort, _ = Cohort.objects.get_or_create(
+            enrolment_key=DEMO_KEY, defaults={"name": "Demo class", "organisation": "Riverside Vocational School"}
+        )
+        editors = Group.objects.filter(name="Editors").first()
+        for email, name, role, progress in DEMO_USERS:
+            user, created = User.objects.get_or_create(email=email, defaults={"display_name": name, "role": role})
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                if role == User.Role.ADMIN:
+                    user.is_staff = user.is_superuser = True
+                user.save()
+                EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+                if role == User.Role.EDITOR and editors is not None:
+                    user.groups.add(editors)
+                if role in (User.Role.TRAINEE, User.Role.SUPERVISOR):
+                    member_role = Membership.Role.SUPERVISOR if role == User.Role.SUPERVISOR else Membership.Role.TRAINEE
+                    Membership.objects.get_or_create(cohort=cohort, user=user, defaults={"role": member_role})
+                if progress != 0:
+                    self._progress(user, progress)
+        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD))
+        for email, _name, role, _ in DEMO_USERS:
+            self.stdout.write(f"  {email:<30} {role.label}")
+        self.stdout.write(f"Demo cohort enrolment key: {DEMO_KEY}")
+
+    def _progress(self, user: User, steps: int | None) -> None:
+        """Complete the first `steps` lesson steps of the first course (None: all its lessons)."""
+        course = CoursePage.objects.live().order_by("path").first()
+        if course is None:
+            return
+        lessons = [step for step in course_steps(course) if step.specific_class.__name__ == "LessonPage"]
+        for lesson in lessons if steps is None else lessons[:steps]:
+            completion_record(learner=user, step=lesson, course=course)

@@ -1,0 +1,60 @@
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coursesite.audit.services import audit_record
+
+from .models import Completion
+
+
+def completion_record(
+    *,
+    learner,
+    step,
+    course,
+    passed: bool = True,
+    score: Decimal | None = None,
+    keep: str = "best",
+) -> Completion:
+    """Record that `learner` finished `step` (a page of `course`): the one way progress is written.
+
+    Repeated calls update the same row. `keep="best"` keeps the highest score and never turns a pass
+    into a fail; `keep="last"` records the latest outcome (a quiz whose last attempt counts).
+    """
+    now = timezone.now()
+    revision = getattr(step, "latest_revision_id", None)
+    with transaction.atomic():
+        completion = Completion.objects.select_for_update().filter(learner=learner, step=step).first()
+        if completion is None:
+            try:
+                with transaction.atomic():
+                    completion = Completion.objects.create(
+                        learner=learner,
+                        step=step,
+                        course=course,
+                        passed=passed,
+                        score=score,
+                        first_completed_at=now,
+                        completed_at=now,
+                        content_revision=revision,
+                    )
+            except IntegrityError:
+                # Another request recorded it first (two tabs): fall through and update that row.
+                completion = Completion.objects.select_for_update().get(learner=learner, step=step)
+            else:
+                audit_record(action="step_completed", actor=learner, target=step, passed=passed, score=str(score))
+                return completion
+        completion.attempts += 1
+        completion.completed_at = now
+        if keep == "last":
+            completion.passed, completion.score = passed, score
+        else:
+            completion.passed = completion.passed or passed
+            if score is not None and (completion.score is None or score > completion.score):
+                completion.score = score
+        completion.content_revision = revision
+        completion.full_clean()
+        completion.save()
+        audit_record(action="step_completed", actor=learner, target=step, passed=passed, score=str(score))
+    return completion
