@@ -1,0 +1,84 @@
+"""A factory per model (factory_boy); pages are built through Wagtail's tree API."""
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from wagtail.models import Page, Site
+
+from coursesite.people.models import Cohort, Membership, User
+from lessons.models import CourseIndexPage, CoursePage, LessonPage
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    display_name = factory.Faker("name")
+    role = User.Role.TRAINEE
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+def with_mfa(user: User) -> User:
+    """Give a staff user a TOTP authenticator so the MFA gate lets them through."""
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "unused-in-tests"})
+    return user
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    organisation = "Riverside Vocational School"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.TRAINEE
+
+
+def course_index() -> CourseIndexPage:
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        root = Page.get_first_root_node()
+        index = root.add_child(instance=CourseIndexPage(title="Courses", slug="courses"))
+        Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": index})
+    return index
+
+
+LESSON_BODY = [
+    {"type": "heading", "value": {"text": "Verifying the caller", "level": "h2"}},
+    {"type": "text", "value": "<p>Ask for two identifiers before you say anything about the patient.</p>"},
+    {"type": "key_terms", "value": [{"term": "PHI", "definition": "Protected health information."}]},
+    {
+        "type": "citation",
+        "value": {"reference": "45 CFR 164.514(h)", "title": "", "summary": "Verify identity.", "url": ""},
+    },
+]
+
+
+def make_course(*, lessons: int = 3, slug: str = "test-course", sequential: bool = True) -> CoursePage:
+    course = course_index().add_child(
+        instance=CoursePage(title=f"Course {slug}", slug=slug, summary="A course.", sequential=sequential)
+    )
+    for number in range(1, lessons + 1):
+        course.add_child(
+            instance=LessonPage(
+                title=f"Lesson {number}", slug=f"lesson-{number}", summary=f"Lesson {number}.", body=LESSON_BODY
+            )
+        )
+    return course

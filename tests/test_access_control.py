@@ -1,0 +1,150 @@
+"""Walk every URL pattern of the project and check it against every role.
+
+A new view must (1) declare an access policy with `coursesite.people.access.access` and (2) get a row
+in CASES below, or this test fails. Third-party URL trees (allauth, Wagtail admin, Django admin,
+Wagtail documents, Wagtail's page serving) are guarded by their own packages; the test still probes
+one entry point of each for each role.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import with_mfa
+
+ROLES = ["anonymous", "trainee", "other_trainee", "other_supervisor", "supervisor", "editor"]
+THIRD_PARTY_PREFIXES = ("accounts/", "cms/", "django-admin/", "documents/", "courses/")
+
+LOGIN = "login"  # a redirect to the login page
+OK = 200
+REDIRECT = 302
+FORBIDDEN = 403
+NOT_FOUND = 404
+NOT_ALLOWED = 405
+
+
+def walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def project_patterns():
+    return [
+        (route, pattern)
+        for route, pattern in walk(get_resolver().url_patterns)
+        if not route.startswith(THIRD_PARTY_PREFIXES) and not route.startswith("^")
+    ]
+
+
+# name: (method, kwargs builder, {role: expected status})
+def _cohort(world):
+    return {"cohort_id": world["cohort"].pk}
+
+
+def _invitation(world):
+    return {"token": world["invitation"].token}
+
+
+SUPERVISOR_ONLY = {
+    "anonymous": LOGIN,
+    "trainee": FORBIDDEN,
+    "other_trainee": FORBIDDEN,
+    "other_supervisor": NOT_FOUND,
+    "supervisor": OK,
+    "editor": FORBIDDEN,
+}
+CASES = {
+    "home": ("get", None, {"anonymous": OK, "trainee": REDIRECT, "other_trainee": REDIRECT,
+                           "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
+    "healthz": ("get", None, dict.fromkeys(ROLES, OK)),
+    "my_training": ("get", None, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}),
+    "search": ("get", None, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}),
+    "my_cohorts": ("get", None, {**SUPERVISOR_ONLY, "other_supervisor": OK}),
+    "cohort_create": ("get", None, {**SUPERVISOR_ONLY, "other_supervisor": OK}),
+    "cohort_detail": ("get", _cohort, SUPERVISOR_ONLY),
+    "cohort_edit": ("get", _cohort, SUPERVISOR_ONLY),
+    "cohort_rotate_key": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
+    "cohort_invite": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,
+                                               "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
+}  # fmt: skip
+
+
+def test_every_project_view_declares_an_access_policy():
+    missing = [route for route, p in project_patterns() if not hasattr(p.callback, "access_policy")]
+    assert not missing, f"Views without @access(...): {missing}"
+
+
+def test_every_project_url_has_an_access_case():
+    names = {p.name for _, p in project_patterns()}
+    assert None not in names, "Every project URL needs a name"
+    assert names == set(CASES), f"Add access cases for {names - set(CASES)}; remove stale ones {set(CASES) - names}"
+
+
+@pytest.fixture
+def world(cohort, trainee, other_trainee, supervisor, other_supervisor, editor):
+    from coursesite.people.models import Invitation
+
+    invitation = Invitation.objects.create(cohort=cohort, email="someone@example.test", invited_by=supervisor)
+    return {
+        "cohort": cohort,
+        "invitation": invitation,
+        "users": {
+            "trainee": trainee,
+            "other_trainee": other_trainee,
+            "supervisor": supervisor,
+            "other_supervisor": other_supervisor,
+            "editor": editor,
+        },
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_url_answers_each_role_as_expected(client, world, name, role):
+    from django.urls import reverse
+
+    method, kwargs_for, expected_by_role = CASES[name]
+    url = reverse(name, kwargs=kwargs_for(world) if kwargs_for else None)
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    response = getattr(client, method)(url)
+    expected = expected_by_role[role]
+    if expected == LOGIN:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], response
+    else:
+        assert response.status_code == expected, f"{name} as {role}: {response.status_code}"
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", LOGIN), ("trainee", "denied"), ("supervisor", "denied"), ("editor", OK)],
+)
+def test_wagtail_admin_is_for_editors_only(client, world, role, expected, admin_user):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    response = client.get("/cms/")
+    if expected == LOGIN:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif expected == "denied":
+        # Wagtail sends users without admin access to its login with a message, or forbids them.
+        assert response.status_code in (302, 403)
+        if response.status_code == 302:
+            assert "/cms/" not in response["Location"] or "login" in response["Location"]
+    else:
+        assert response.status_code == OK
+
+
+def test_django_admin_is_for_superusers_only(client, world, admin_user):
+    client.force_login(world["users"]["supervisor"])
+    assert client.get("/django-admin/").status_code == 302
+    client.force_login(admin_user)
+    assert client.get("/django-admin/").status_code == OK
+
+
+def test_admin_login_forms_go_through_the_rate_limited_allauth_login(client, db):
+    for url in ("/cms/login/", "/django-admin/login/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
