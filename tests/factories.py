@@ -2,7 +2,6 @@
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from wagtail.models import Page, Site
 
 from coursesite.people.models import Cohort, Membership, User
@@ -28,10 +27,21 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def with_mfa(user: User) -> User:
-    """Give a staff user a TOTP authenticator so the MFA gate lets them through."""
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "unused-in-tests"})
+    """Give a staff user a real TOTP authenticator (secret TOTP_SECRET) so the MFA gate lets them through."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
     return user
+
+
+def current_totp_code() -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return format_hotp_value(hotp_value(TOTP_SECRET, next(yield_hotp_counters_from_time())))
 
 
 class CohortFactory(factory.django.DjangoModelFactory):

@@ -105,6 +105,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Wagtail's search index uses PostgreSQL full-text fields there.
+    INSTALLED_APPS.append("django.contrib.postgres")
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [

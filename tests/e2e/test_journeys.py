@@ -1,0 +1,68 @@
+"""The main journeys, in a real browser (Playwright driving Debian's Chromium)."""
+
+import pytest
+
+from coursesite.people.models import User
+from tests.factories import PASSWORD, current_totp_code, make_course
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_a_trainee_logs_in_reads_a_lesson_and_sees_progress(page, trainee):
+    course = make_course(lessons=3)
+    log_in(page, trainee.email)
+    page.wait_for_url("**/training/")
+    assert page.get_by_role("heading", name="My training").is_visible()
+    page.get_by_role("link", name=course.title).click()
+    page.get_by_role("link", name="Start the course").click()
+    assert page.get_by_role("heading", name="Lesson 1", level=1).is_visible()
+    page.get_by_role("button", name="Mark as read and continue").click()
+    page.wait_for_url("**/lesson-2/")
+    page.goto(course.url)
+    assert page.get_by_text("33% done").is_visible()
+    assert page.get_by_role("link", name="Continue where you left off").is_visible()
+
+
+def test_the_skip_link_is_the_first_thing_the_keyboard_reaches(page, db):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to main content"
+
+
+def test_a_supervisor_creates_a_cohort_and_sees_its_key(page, supervisor):
+    assert supervisor.role == User.Role.SUPERVISOR
+    log_in(page, supervisor.email)
+    # Supervisors have MFA: the login asks for the authenticator code next.
+    page.get_by_label("Code").fill(current_totp_code())
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/cohorts/")
+    page.get_by_role("link", name="New cohort").click()
+    page.get_by_label("Name").fill("Spring medical office class")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_role("heading", name="Spring medical office class").is_visible()
+    assert page.locator(".enrolment-key").inner_text().strip()
+
+
+def test_a_newcomer_signs_up_with_an_enrolment_key(page, cohort):
+    page.goto("/accounts/signup/")
+    page.get_by_label("Full name").fill("Jordan Rivera")
+    page.get_by_label("Email").fill("jordan@example.test")
+    page.locator("#id_password1").fill("a-long-unique-passphrase")
+    page.locator("#id_password2").fill("a-long-unique-passphrase")
+    page.get_by_label("Enrolment key").fill("WRONGKEY00")
+    page.get_by_role("button", name="Sign Up").click()
+    assert page.get_by_text("That enrolment key is not valid").is_visible()
+    page.locator("#id_password1").fill("a-long-unique-passphrase")
+    page.locator("#id_password2").fill("a-long-unique-passphrase")
+    page.get_by_label("Enrolment key").fill(cohort.enrolment_key)
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/confirm-email/**")
+    assert User.objects.filter(email="jordan@example.test").exists()
