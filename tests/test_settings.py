@@ -60,5 +60,7 @@ def test_production_security_settings():
         "assert 'redis' in s.CACHES['default']['BACKEND'].lower(); "
         "assert s.TASKS['default']['BACKEND'] == 'django_tasks_db.DatabaseBackend'"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
