@@ -55,7 +55,7 @@ def editor(db) -> User:
     from django.contrib.auth.models import Group
 
     user = with_mfa(UserFactory(email="editor@example.test", role=User.Role.EDITOR))
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get_or_create(name="Editors")[0])
     return user
 
 

@@ -9,6 +9,12 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def production_env(**overrides: str) -> dict[str, str]:
+    """This process's environment (minus test-only switches) with .env.example's values on top."""
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**base, **env_example(), **overrides}
+
+
 def env_example() -> dict[str, str]:
     values = {}
     for line in (ROOT / ".env.example").read_text().splitlines():
@@ -30,7 +36,7 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
 
 
 def test_production_settings_pass_check_deploy_with_the_example_env():
-    env = {**os.environ, **env_example()}
+    env = production_env()
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -44,7 +50,7 @@ def test_production_settings_pass_check_deploy_with_the_example_env():
 
 
 def test_production_refuses_to_start_without_its_secrets():
-    env = {**os.environ, **env_example(), "DJANGO_SECRET_KEY": "short"}
+    env = production_env(DJANGO_SECRET_KEY="short")
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -52,7 +58,7 @@ def test_production_refuses_to_start_without_its_secrets():
 
 
 def test_production_security_settings():
-    env = {**os.environ, **env_example()}
+    env = production_env()
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "assert not s.DEBUG and s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE and s.SECURE_HSTS_SECONDS; "

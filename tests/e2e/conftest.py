@@ -4,9 +4,6 @@ import shutil
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make there
-# (creating users and pages) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +14,10 @@ def browser():
         pytest.skip("Debian's Chromium is not installed (apt-get install chromium); .ci/run installs it")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make there
+    # (creating users and pages) are still synchronous and safe. Only for these tests: the deploy
+    # check rightly refuses this variable anywhere else.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -24,6 +25,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
