@@ -22,9 +22,7 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class CalloutBlock(blocks.StructBlock):
-    kind = blocks.ChoiceBlock(
-        choices=[("tip", "Tip"), ("caution", "Caution"), ("law", "The law says")], default="tip"
-    )
+    kind = blocks.ChoiceBlock(choices=[("tip", "Tip"), ("caution", "Caution"), ("law", "The law says")], default="tip")
     title = blocks.CharBlock(required=False, max_length=120)
     text = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
 
@@ -167,7 +165,9 @@ class ImageBlock(blocks.StructBlock):
 class VideoBlock(blocks.StructBlock):
     url = blocks.URLBlock(help_text="A video file served by us (no third-party players).")
     title = blocks.CharBlock(max_length=200)
-    transcript = blocks.RichTextBlock(features=["bold", "italic", "ol", "ul"], help_text="Required: the full transcript.")
+    transcript = blocks.RichTextBlock(
+        features=["bold", "italic", "ol", "ul"], help_text="Required: the full transcript."
+    )
 
     class Meta:
         icon = "media"

@@ -61,9 +61,7 @@ def editor(db) -> User:
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return with_mfa(
-        UserFactory(email="admin@example.test", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
-    )
+    return with_mfa(UserFactory(email="admin@example.test", role=User.Role.ADMIN, is_staff=True, is_superuser=True))
 
 
 @pytest.fixture

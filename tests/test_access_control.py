@@ -9,8 +9,6 @@ one entry point of each for each role.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.factories import with_mfa
-
 ROLES = ["anonymous", "trainee", "other_trainee", "other_supervisor", "supervisor", "editor"]
 THIRD_PARTY_PREFIXES = ("accounts/", "cms/", "django-admin/", "documents/", "courses/")
 

@@ -86,14 +86,20 @@ def _block(kind: str, data, source: str, line: int) -> dict:
         return {"type": "key_terms", "value": [{"term": t["term"], "definition": t["definition"]} for t in data]}
     if kind == "callout":
         _require(data, ["kind", "text"], source, line)
-        return {"type": "callout", "value": {"kind": data["kind"], "title": data.get("title", ""), "text": md(data["text"])}}
+        return {
+            "type": "callout",
+            "value": {"kind": data["kind"], "title": data.get("title", ""), "text": md(data["text"])},
+        }
     if kind == "script":
         _require(data, ["title", "lines"], source, line)
         lines = []
         for item in data["lines"]:
             _require(item, ["speaker", "text"], source, line)
             lines.append({"speaker": item["speaker"], "text": item["text"], "note": item.get("note", "")})
-        return {"type": "script", "value": {"title": data["title"], "setting": data.get("setting", "phone"), "lines": lines}}
+        return {
+            "type": "script",
+            "value": {"title": data["title"], "setting": data.get("setting", "phone"), "lines": lines},
+        }
     if kind == "worked-example":
         _require(data, ["title", "entries"], source, line)
         entries = []
@@ -133,7 +139,10 @@ def _block(kind: str, data, source: str, line: int) -> dict:
         return {"type": "local_policy", "value": {"title": data["title"], "text": md(data["text"])}}
     if kind == "video":
         _require(data, ["url", "title", "transcript"], source, line)
-        return {"type": "video", "value": {"url": data["url"], "title": data["title"], "transcript": md(data["transcript"])}}
+        return {
+            "type": "video",
+            "value": {"url": data["url"], "title": data["title"], "transcript": md(data["transcript"])},
+        }
     if kind == "image":
         _require(data, ["src", "alt"], source, line)
         return {"type": "image", "value": {"src": data["src"], "alt": data["alt"], "caption": data.get("caption", "")}}

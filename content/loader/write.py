@@ -44,7 +44,9 @@ def course_index() -> CourseIndexPage:
         index.save_revision().publish()
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            Site.objects.create(hostname="localhost", port=80, root_page=index, is_default_site=True, site_name="Front Desk Academy")
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=index, is_default_site=True, site_name="Front Desk Academy"
+            )
         else:
             old_root = site.root_page
             site.root_page, site.site_name = index, "Front Desk Academy"
@@ -60,7 +62,9 @@ def _apply(page: Page, values: dict) -> None:
         setattr(page, name, value)
 
 
-def _upsert(*, report: LoadReport, source: str, content_hash: str, parent: Page, model, slug: str, values: dict, root: Path):
+def _upsert(
+    *, report: LoadReport, source: str, content_hash: str, parent: Page, model, slug: str, values: dict, root: Path
+):
     record = LoadRecord.objects.filter(source=source).select_related("page").first()
     page = record.page.specific if record and record.page else None
     if page is None:

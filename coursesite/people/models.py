@@ -43,9 +43,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
-    display_name = models.CharField(
-        max_length=150, help_text="Your full name as it should appear on certificates."
-    )
+    display_name = models.CharField(max_length=150, help_text="Your full name as it should appear on certificates.")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.TRAINEE)
 
     USERNAME_FIELD = "email"

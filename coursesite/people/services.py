@@ -69,9 +69,7 @@ def invitations_send(
 ) -> list[Invitation]:
     """Create one invitation per address and email each its personal link (after the commit)."""
     with transaction.atomic():
-        invitations = [
-            Invitation.objects.create(cohort=cohort, email=email, invited_by=invited_by) for email in emails
-        ]
+        invitations = [Invitation.objects.create(cohort=cohort, email=email, invited_by=invited_by) for email in emails]
         audit_record(action="invitations_sent", actor=invited_by, target=cohort, request=request, count=len(emails))
     for invitation in invitations:
         _send_invitation_email(invitation)

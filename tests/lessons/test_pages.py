@@ -40,7 +40,9 @@ class TestPageTree(WagtailPageTestCase):
         self.assertCanCreate(
             course,
             LessonPage,
-            nested_form_data({"title": "New lesson", "slug": "new-lesson", "summary": "S", "estimated_minutes": 10, "body": body}),
+            nested_form_data(
+                {"title": "New lesson", "slug": "new-lesson", "summary": "S", "estimated_minutes": 10, "body": body}
+            ),
         )
 
     def test_pages_render_and_preview(self):

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_supervisor_creates_a_cohort_and_manages_it(client, supervisor):
     client.force_login(supervisor)
-    response = client.post(reverse("cohort_create"), {"name": "Evening class", "organisation": "Riverside", "key_enabled": "on"})
+    response = client.post(
+        reverse("cohort_create"), {"name": "Evening class", "organisation": "Riverside", "key_enabled": "on"}
+    )
     cohort = Cohort.objects.get(name="Evening class")
     assert response["Location"] == reverse("cohort_detail", args=[cohort.pk])
     assert Membership.objects.filter(cohort=cohort, user=supervisor, role=Membership.Role.SUPERVISOR).exists()
@@ -36,7 +38,9 @@ def test_rotating_the_key_invalidates_the_old_one(client, supervisor, cohort):
 
 def test_inviting_by_email_sends_one_personal_link_each(client, supervisor, cohort):
     client.force_login(supervisor)
-    client.post(reverse("cohort_invite", args=[cohort.pk]), {"emails": "a@example.test, b@example.test\na@example.test"})
+    client.post(
+        reverse("cohort_invite", args=[cohort.pk]), {"emails": "a@example.test, b@example.test\na@example.test"}
+    )
     assert Invitation.objects.filter(cohort=cohort).count() == 2
     assert len(mail.outbox) == 2
     assert all("/join/" in message.body for message in mail.outbox)
@@ -49,7 +53,9 @@ def test_a_bad_address_in_the_invite_list_sends_nothing(client, supervisor, coho
     assert not Invitation.objects.exists() and not mail.outbox
 
 
-def test_the_cohort_page_lists_members_in_a_fixed_number_of_queries(client, supervisor, cohort, django_assert_max_num_queries):
+def test_the_cohort_page_lists_members_in_a_fixed_number_of_queries(
+    client, supervisor, cohort, django_assert_max_num_queries
+):
     from tests.factories import MembershipFactory
 
     MembershipFactory.create_batch(40, cohort=cohort)

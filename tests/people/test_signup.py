@@ -87,9 +87,7 @@ def test_verify_email_then_log_in_and_out(client, cohort):
     confirm_url = next(word for word in body.split() if "/accounts/confirm-email/" in word)
     client.post(confirm_url[confirm_url.index("/accounts/") :])
     client.logout()
-    response = client.post(
-        reverse("account_login"), {"login": "jordan@example.test", "password": SIGNUP["password1"]}
-    )
+    response = client.post(reverse("account_login"), {"login": "jordan@example.test", "password": SIGNUP["password1"]})
     assert response.status_code == 302
     assert client.get(reverse("home"))["Location"] == reverse("my_training")
     client.post(reverse("account_logout"))

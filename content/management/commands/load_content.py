@@ -14,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--root", type=Path, default=CONTENT_ROOT, help="Folder holding courses/ (default: content/).")
+        parser.add_argument(
+            "--root", type=Path, default=CONTENT_ROOT, help="Folder holding courses/ (default: content/)."
+        )
 
     def handle(self, *args, root: Path, **options):
         try:

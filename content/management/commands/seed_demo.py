@@ -42,11 +42,13 @@ class Command(BaseCommand):
                 if role == User.Role.EDITOR and editors is not None:
                     user.groups.add(editors)
                 if role in (User.Role.TRAINEE, User.Role.SUPERVISOR):
-                    member_role = Membership.Role.SUPERVISOR if role == User.Role.SUPERVISOR else Membership.Role.TRAINEE
+                    member_role = (
+                        Membership.Role.SUPERVISOR if role == User.Role.SUPERVISOR else Membership.Role.TRAINEE
+                    )
                     Membership.objects.get_or_create(cohort=cohort, user=user, defaults={"role": member_role})
                 if progress != 0:
                     self._progress(user, progress)
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, _name, role, _ in DEMO_USERS:
             self.stdout.write(f"  {email:<30} {role.label}")
         self.stdout.write(f"Demo cohort enrolment key: {DEMO_KEY}")
