@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -106,7 +107,7 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
     """Start the learner's next attempt, or return the one still open."""
     # Serialise one learner's starts (two tabs): a row lock on PostgreSQL; SQLite already serialises
     # writers, and the unique (learner, quiz, number) constraint is the last line either way.
-    type(learner).objects.select_for_update().filter(pk=learner.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
     now = timezone.now()
     attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("number"))
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
