@@ -136,13 +136,19 @@ def parse_questions(path: Path, root: Path, course_slug: str) -> list[QuestionDa
         if not isinstance(scenario, dict) or not scenario.get("id") or not scenario.get("text"):
             raise ContentError(source, None, "every scenario needs an id and text")
         scenarios[scenario["id"]] = str(scenario["text"]).strip()
-    questions = []
+    questions: list[QuestionData] = []
+    lines_by_key: dict[str, int] = {}
     for line, item in zip(lines, data["questions"], strict=True):
         if not isinstance(item, dict):
             raise ContentError(source, line, "a question is a mapping of fields")
         missing = [k for k in ("id", "type", "topic", "text", "feedback") if item.get(k) in (None, "")]
         if missing:
             raise ContentError(source, line, f"missing required field(s): {', '.join(missing)}")
+        if str(item["id"]) in lines_by_key:
+            raise ContentError(
+                source, line, f"question id {item['id']!r} is already used on line {lines_by_key[str(item['id'])]}"
+            )
+        lines_by_key[str(item["id"])] = line
         if item["type"] not in QUESTION_TYPES:
             raise ContentError(
                 source, line, f"unknown question type {item['type']!r}; use one of {sorted(QUESTION_TYPES)}"
