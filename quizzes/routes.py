@@ -106,10 +106,14 @@ class QuizRoutes:
     @path("attempt/<int:attempt_id>/")
     def attempt_page(self, request, attempt_id: int):
         from .selectors import attempt_questions
+        from .services import attempt_submit, attempt_time_is_up
 
         if (response := self._learner_gate(request)) is not None:
             return response
         attempt = self._attempt(request, attempt_id)
+        if not attempt.is_submitted and attempt_time_is_up(attempt):
+            # Coming back after the time ran out: grade what was saved in time and show the result.
+            attempt = attempt_submit(attempt=attempt, answers=None)
         if attempt.is_submitted:
             return redirect(self.url + f"attempt/{attempt.pk}/results/")
         context = {"page": self, "attempt": attempt, "questions": attempt_questions(attempt=attempt, reveal=False)}

@@ -98,8 +98,9 @@ def _shown_order(content: dict, rng: random.Random, shuffle_options: bool) -> li
     return []
 
 
-def _past_grace(attempt: Attempt, now) -> bool:
-    return attempt.deadline is not None and now > attempt.deadline + SUBMIT_GRACE
+def attempt_time_is_up(attempt: Attempt, now=None) -> bool:
+    """Past the deadline and its grace: nothing more may be saved."""
+    return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + SUBMIT_GRACE
 
 
 @transaction.atomic
@@ -112,9 +113,13 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
     attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("number"))
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
     if open_attempt is not None:
-        if not _past_grace(open_attempt, now):
+        if not attempt_time_is_up(open_attempt, now):
             return open_attempt
-        attempt_submit(attempt=open_attempt, answers=None)  # time ran out: grade what was saved
+        # Time ran out on the open attempt: grade what was saved. If that was the last attempt
+        # allowed, its results are the answer (raising here would roll the grading back).
+        graded = attempt_submit(attempt=open_attempt, answers=None)
+        if quiz.attempts_allowed and len(attempts) >= quiz.attempts_allowed:
+            return graded
     if quiz.attempts_allowed and len(attempts) >= quiz.attempts_allowed:
         raise AttemptLimitReached(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")
     number = (attempts[-1].number if attempts else 0) + 1
@@ -180,7 +185,7 @@ def attempt_save_answers(*, attempt: Attempt, answers: dict[int, Any], flagged: 
     now = timezone.now()
     if attempt.is_submitted:
         raise AttemptClosed("This attempt has already been submitted.")
-    if _past_grace(attempt, now):
+    if attempt_time_is_up(attempt, now):
         raise AttemptClosed("Time is up: answers can no longer be changed. Submit the attempt to see your result.")
     _apply_answers(responses=responses, answers=answers, flagged=flagged, now=now)
     Response.objects.bulk_update(responses, ["answer", "saved_at", "flagged"])
@@ -195,7 +200,7 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None, flagged:
         return attempt
     now = timezone.now()
     # After the deadline (and its grace) only what was saved in time is graded.
-    if answers is not None and not _past_grace(attempt, now):
+    if answers is not None and not attempt_time_is_up(attempt, now):
         _apply_answers(responses=responses, answers=answers, flagged=flagged, now=now)
     for response in responses:
         response.fraction = answer_grade(response.question_version.content, response.answer)

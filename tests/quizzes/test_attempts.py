@@ -265,3 +265,26 @@ def test_rendering_and_submitting_take_the_same_queries_for_5_or_50_questions(cl
         client, other_trainee, large
     )
     assert Attempt.objects.get(quiz=large).score == 100
+
+
+def test_opening_an_attempt_after_its_time_ran_out_grades_what_was_saved(client, trainee, quiz_course, questions):
+    quiz = make_quiz(quiz_course, questions=questions, slug="late", time_limit_minutes=5, attempts_allowed=1)
+    client.force_login(trainee)
+    attempt = start(client, quiz)
+    client.post(quiz.url + f"attempt/{attempt.pk}/save/", {"q1": "o0"})
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    response = client.get(quiz.url + f"attempt/{attempt.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith("results/")
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None and attempt.score == Decimal("14.29")
+
+
+def test_starting_when_the_last_attempt_timed_out_shows_its_results(client, trainee, quiz_course, questions):
+    quiz = make_quiz(quiz_course, questions=questions, slug="last-one", time_limit_minutes=5, attempts_allowed=1)
+    attempt = attempt_start(quiz=quiz, learner=trainee)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    client.force_login(trainee)
+    response = client.post(quiz.url + "start/", follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"attempt/{attempt.pk}/results/")
+    assert Attempt.objects.get(pk=attempt.pk).submitted_at is not None
+    assert Attempt.objects.filter(learner=trainee, quiz=quiz).count() == 1

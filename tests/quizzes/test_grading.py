@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizzes.grading import AnswerError, answer_clean, answer_grade
 
@@ -117,3 +119,19 @@ def test_an_unanswered_question_earns_nothing():
     for question in (SINGLE, MULTIPLE, TRUEFALSE, NUMERIC, SHORTTEXT, ORDERING, MATCHING):
         assert answer_clean(question, None) is None
         assert answer_grade(question, None) == 0
+
+
+@given(
+    correct=st.lists(st.booleans(), min_size=2, max_size=8).filter(any),
+    chosen=st.sets(st.integers(min_value=0, max_value=7)),
+)
+def test_multiple_response_credit_is_always_between_0_and_1(correct, chosen):
+    question = content("multiple", {"options": [{"text": str(n), "correct": c} for n, c in enumerate(correct)]})
+    answer = [f"o{n}" for n in chosen if n < len(correct)]
+    assert 0 <= grade(question, answer) <= 1
+
+
+@given(order=st.permutations(["i0", "i1", "i2", "i3"]))
+def test_ordering_credit_is_the_share_of_items_in_place(order):
+    expected = Decimal(sum(1 for n, item in enumerate(order) if item == f"i{n}")) / 4
+    assert grade(ORDERING, list(order)) == expected
