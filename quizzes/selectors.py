@@ -84,16 +84,20 @@ def _choices(content: dict, order: list[str], reveal: bool) -> list[Choice]:
             )
             for option_id in order
         ]
+    # Ordering and matching choices carry per-attempt tokens (c0, c1...), never their stored ids.
     if kind == "ordering":
-        return [Choice(id=item_id, text=data["items"][int(item_id[1:])]) for item_id in order]
+        return [Choice(id=f"c{k}", text=data["items"][int(item_id[1:])]) for k, item_id in enumerate(order)]
     if kind == "matching":
-        return [Choice(id=answer_id, text=data["pairs"][int(answer_id[1:])]["answer"]) for answer_id in order]
+        return [
+            Choice(id=f"c{k}", text=data["pairs"][int(answer_id[1:])]["answer"]) for k, answer_id in enumerate(order)
+        ]
     return []
 
 
-def _slots(content: dict, answer: Any, reveal: bool) -> list[Slot]:
+def _slots(content: dict, order: list[str], answer: Any, reveal: bool) -> list[Slot]:
     kind, data = content["type"], content["data"]
     chosen = answer if isinstance(answer, list) else []
+    token = {stored: f"c{k}" for k, stored in enumerate(order)}
     if kind == "ordering":
         rights, labels = data["items"], [f"Position {n}" for n in range(1, len(data["items"]) + 1)]
         prefix = "i"
@@ -106,7 +110,7 @@ def _slots(content: dict, answer: Any, reveal: bool) -> list[Slot]:
         Slot(
             number=n,
             label=label,
-            selected=chosen[n] if n < len(chosen) else "",
+            selected=token.get(chosen[n], "") if n < len(chosen) else "",
             right_text=rights[n] if reveal else "",
             is_right=reveal and n < len(chosen) and chosen[n] == f"{prefix}{n}",
         )
@@ -140,7 +144,7 @@ def attempt_questions(*, attempt: Attempt, reveal: bool) -> list[ShownQuestion]:
                 choices=_choices(content, entry["order"], reveal),
                 answer=response.answer,
                 flagged=response.flagged,
-                slots=_slots(content, response.answer, reveal),
+                slots=_slots(content, entry["order"], response.answer, reveal),
                 unit=content["data"].get("unit", ""),
                 revealed=reveal,
                 fraction=response.fraction if reveal else None,

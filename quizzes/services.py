@@ -150,7 +150,26 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
     return attempt
 
 
-def _apply_answers(*, responses: list[Response], answers: dict[int, Any], flagged: set[int] | None, now) -> None:
+def public_choice_ids(entry: dict) -> list[str]:
+    """What the form calls an ordering item or matching answer: its place in this attempt's shuffle.
+
+    The stored ids ("i0" is the first item in the right order, "m0" the first prompt's answer) would
+    give the answer away if they reached the page, so the page only ever sees these tokens.
+    """
+    return [f"c{k}" for k in range(len(entry["order"]))]
+
+
+def _from_public(entry: dict, raw: Any) -> Any:
+    if entry["type"] not in ("ordering", "matching") or not isinstance(raw, list):
+        return raw
+    stored = dict(zip(public_choice_ids(entry), entry["order"], strict=True))
+    # An unknown token becomes a value the grader rejects, never a guessable stored id.
+    return [value if value == "" else stored.get(value, f"unknown:{value}") for value in raw]
+
+
+def _apply_answers(
+    *, layout: list[dict], responses: list[Response], answers: dict[int, Any], flagged: set[int] | None, now
+) -> None:
     """Check every answer before changing any, so a bad one leaves the attempt untouched."""
     by_position = {r.position: r for r in responses}
     if len(answers) > len(by_position):
@@ -163,6 +182,7 @@ def _apply_answers(*, responses: list[Response], answers: dict[int, Any], flagge
         if response is None:
             raise InvalidAnswers(f"Question {position} is not part of this attempt.")
         try:
+            raw = _from_public(layout[position - 1], raw)
             cleaned[position] = answer_clean(response.question_version.content, raw)
         except AnswerError as exc:
             raise InvalidAnswers(f"Question {position}: {exc}") from exc
@@ -187,7 +207,7 @@ def attempt_save_answers(*, attempt: Attempt, answers: dict[int, Any], flagged: 
         raise AttemptClosed("This attempt has already been submitted.")
     if attempt_time_is_up(attempt, now):
         raise AttemptClosed("Time is up: answers can no longer be changed. Submit the attempt to see your result.")
-    _apply_answers(responses=responses, answers=answers, flagged=flagged, now=now)
+    _apply_answers(layout=attempt.layout, responses=responses, answers=answers, flagged=flagged, now=now)
     Response.objects.bulk_update(responses, ["answer", "saved_at", "flagged"])
     return attempt
 
@@ -201,7 +221,7 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None, flagged:
     now = timezone.now()
     # After the deadline (and its grace) only what was saved in time is graded.
     if answers is not None and not attempt_time_is_up(attempt, now):
-        _apply_answers(responses=responses, answers=answers, flagged=flagged, now=now)
+        _apply_answers(layout=attempt.layout, responses=responses, answers=answers, flagged=flagged, now=now)
     for response in responses:
         response.fraction = answer_grade(response.question_version.content, response.answer)
     Response.objects.bulk_update(responses, ["answer", "saved_at", "flagged", "fraction"])

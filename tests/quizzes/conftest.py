@@ -22,17 +22,16 @@ def quiz(quiz_course, questions):
     return make_quiz(quiz_course, questions=questions)
 
 
-RIGHT_FORM = {
-    "q1": "o0",
-    "q2": ["o0", "o1"],
-    "q3": "false",
-    "q4": "35",
-    "q5": "co-45",
-    "q6-0": "i0", "q6-1": "i1", "q6-2": "i2",
-    "q7-0": "m0", "q7-1": "m1",
-}  # fmt: skip
+def right_answers(attempt) -> dict:
+    """The attempt form filled in right, reading the per-attempt choice tokens from its layout."""
+    form = {"q1": "o0", "q2": ["o0", "o1"], "q3": "false", "q4": "35", "q5": "co-45"}
+    for position, prefix in ((6, "i"), (7, "m")):
+        order = attempt.layout[position - 1]["order"]
+        for slot in range(len(order)):
+            form[f"q{position}-{slot}"] = f"c{order.index(f'{prefix}{slot}')}"
+    return form
 
 
 @pytest.fixture
 def right_form():
-    return dict(RIGHT_FORM)
+    return right_answers
