@@ -6,6 +6,7 @@ from wagtail.models import Locale, Page, Site
 
 from coursesite.people.models import Cohort, Membership, User
 from lessons.models import CourseIndexPage, CoursePage, LessonPage
+from quizzes.models import Question, QuizPage
 
 PASSWORD = "correct-horse-battery"
 
@@ -95,3 +96,48 @@ def make_course(*, lessons: int = 3, slug: str = "test-course", sequential: bool
             )
         )
     return course
+
+
+QUESTION_DATA = {
+    "single": {
+        "options": [
+            {"text": "Ask for two identifiers", "correct": True, "feedback": "SECRET-RIGHT-FEEDBACK"},
+            {"text": "Read out the results", "correct": False, "feedback": "SECRET-WRONG-FEEDBACK"},
+        ]
+    },
+    "multiple": {
+        "options": [
+            {"text": "Full name", "correct": True, "feedback": ""},
+            {"text": "Date of birth", "correct": True, "feedback": ""},
+            {"text": "Favourite colour", "correct": False, "feedback": ""},
+        ]
+    },
+    "truefalse": {"answer": False},
+    "numeric": {"answer": "35.00", "tolerance": "0.00", "unit": "$"},
+    "shorttext": {"accepted": ["CO-45", "CO 45"]},
+    "ordering": {"items": ["Greet", "Listen", "Verify"]},
+    "matching": {"pairs": [{"prompt": "PR-1", "answer": "Deductible"}, {"prompt": "OA-23", "answer": "Contract"}]},
+}
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    key = factory.Sequence(lambda n: f"q-{n:04d}")
+    type = "single"
+    course_slug = "test-course"
+    topic = "phone-call"
+    text = factory.Sequence(lambda n: f"Question text {n}?")
+    data = factory.LazyAttribute(lambda q: QUESTION_DATA[q.type])
+    feedback = "SECRET-GENERAL-FEEDBACK"
+
+
+def make_quiz(course: CoursePage, *, questions: list[Question], slug: str = "quiz", **fields) -> QuizPage:
+    """A published quiz page at the end of `course`, asking `questions` in order."""
+    defaults = {"pass_mark": 80, "attempts_allowed": 3, "shuffle_questions": False, "shuffle_options": False}
+    quiz = QuizPage(
+        title=f"Quiz {slug}", slug=slug, fixed_questions=[q.key for q in questions], **{**defaults, **fields}
+    )
+    course.add_child(instance=quiz)
+    return quiz

@@ -11,6 +11,7 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from .errors import ContentError
+from .questions import QuestionData, QuizData, check_quiz_questions, parse_questions, parse_quiz_step
 
 FENCE = re.compile(r"^```([a-z-]+)\s*$")
 HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*#*\s*$")
@@ -39,6 +40,8 @@ class CourseData:
     steps: list[dict]
     lessons: dict[str, LessonData] = field(default_factory=dict)
     content_hash: str = ""
+    questions: list[QuestionData] = field(default_factory=list)
+    quizzes: dict[str, QuizData] = field(default_factory=dict)
 
 
 def md(text: str) -> str:
@@ -266,6 +269,9 @@ def parse_course(directory: Path, root: Path) -> CourseData:
     course = CourseData(
         source=source, slug=data["slug"], title=data["title"], fields=fields, steps=[], content_hash=_hash(text)
     )
+    questions_path = directory / "questions.yaml"
+    if questions_path.exists():
+        course.questions = parse_questions(questions_path, root, course_slug=data["slug"])
     for position, step in enumerate(data["steps"], start=1):
         if not isinstance(step, dict) or not ({"lesson", "quiz"} & step.keys()):
             raise ContentError(source, None, f"step {position} must name a lesson or a quiz")
@@ -274,6 +280,12 @@ def parse_course(directory: Path, root: Path) -> CourseData:
             if not lesson_path.exists():
                 raise ContentError(source, None, f"step {position}: no file lessons/{step['lesson']}.md")
             course.lessons[step["lesson"]] = parse_lesson(lesson_path, root)
+        else:
+            quiz = parse_quiz_step(step, course_source=source, position=position)
+            if quiz.slug in course.quizzes:
+                raise ContentError(source, None, f"step {position}: a second quiz with id {quiz.slug!r}")
+            check_quiz_questions(quiz, course.questions, source)
+            course.quizzes[quiz.slug] = quiz
         course.steps.append(step)
     return course
 
@@ -281,4 +293,14 @@ def parse_course(directory: Path, root: Path) -> CourseData:
 def parse_tree(root: Path) -> list[CourseData]:
     """Every course under root/courses, fully parsed and validated, or a ContentError."""
     courses_dir = root / "courses"
-    return [parse_course(d, root) for d in sorted(courses_dir.iterdir()) if (d / "course.yaml").exists()]
+    courses = [parse_course(d, root) for d in sorted(courses_dir.iterdir()) if (d / "course.yaml").exists()]
+    first_seen: dict[str, str] = {}
+    for course in courses:
+        for question in course.questions:
+            source = question.source.partition("#")[0]
+            if question.key in first_seen:
+                raise ContentError(
+                    source, question.line, f"question id {question.key!r} is already used in {first_seen[question.key]}"
+                )
+            first_seen[question.key] = source
+    return courses

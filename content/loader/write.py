@@ -9,8 +9,11 @@ from wagtail.models import Page, Site
 
 from content.models import LoadRecord
 from lessons.models import CourseIndexPage, CoursePage, LessonPage
+from quizzes.models import Question, QuizPage
+from quizzes.services import question_version_current
 
 from .parse import CourseData, LessonData
+from .questions import QuestionData, stable_hash
 
 
 @dataclass
@@ -19,13 +22,11 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept_editor_changes: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"created   {s}" for s in self.created]
         out += [f"updated   {s}" for s in self.updated]
         out += [f"left alone (edited in the admin since the last load): {s}" for s in self.kept_editor_changes]
-        out += [f"skipped   {s}" for s in self.skipped]
         out.append(
             f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
             f"{len(self.kept_editor_changes)} left alone because an editor changed them."
@@ -122,6 +123,54 @@ def _lesson_values(lesson: LessonData, root: Path) -> dict:
     }
 
 
+def _place_after(*, page: Page, previous: Page | None, course_page: Page) -> None:
+    """Put a newly created step where course.yaml lists it (it was appended after the existing steps)."""
+    page = Page.objects.get(pk=page.pk)
+    if previous is None:
+        first = course_page.get_children().first()
+        if first is not None and first.pk != page.pk:
+            page.move(first, pos="left")
+        return
+    after = previous.get_next_sibling()
+    if after is None or after.pk != page.pk:
+        page.move(Page.objects.get(pk=previous.pk), pos="right")
+
+
+def _question_hash(question: Question) -> str:
+    return stable_hash([question.content_hash(), question.course_slug])
+
+
+def _upsert_question(*, report: LoadReport, data: QuestionData) -> Question:
+    """Create or update one bank question; a changed question gets a new frozen version."""
+    loaded = Question(key=data.key, **data.fields)
+    loaded_hash = _question_hash(loaded)
+    record = LoadRecord.objects.filter(source=data.source).first()
+    question = Question.objects.select_related("current_version").filter(key=data.key).first()
+    if question is None:
+        loaded.save()
+        question_version_current(question=loaded)
+        LoadRecord.objects.update_or_create(source=data.source, defaults={"page": None, "content_hash": loaded_hash})
+        report.created.append(data.source)
+        return loaded
+    if record is None:  # made by an editor in the admin, not by a previous load: theirs to keep
+        report.kept_editor_changes.append(data.source)
+        return question
+    if record.content_hash == loaded_hash:
+        report.unchanged.append(data.source)
+        return question
+    if _question_hash(question) != record.content_hash:
+        report.kept_editor_changes.append(data.source)
+        return question
+    _apply(question, data.fields)
+    question.full_clean()
+    question.save()
+    question_version_current(question=question)
+    record.content_hash = loaded_hash
+    record.save()
+    report.updated.append(data.source)
+    return question
+
+
 @transaction.atomic
 def write_tree(courses: list[CourseData], root: Path) -> LoadReport:
     report = LoadReport()
@@ -137,19 +186,35 @@ def write_tree(courses: list[CourseData], root: Path) -> LoadReport:
             values={"title": course.title, **course.fields},
             root=root,
         )
+        for question in course.questions:
+            _upsert_question(report=report, data=question)
+        previous: Page | None = None
         for step in course.steps:
             if "lesson" in step:
                 lesson = course.lessons[step["lesson"]]
-                _upsert(
-                    report=report,
-                    source=lesson.source,
-                    content_hash=lesson.content_hash,
-                    parent=course_page,
-                    model=LessonPage,
-                    slug=lesson.slug,
-                    values=_lesson_values(lesson, root),
-                    root=root,
-                )
+                source, content_hash, model, slug = lesson.source, lesson.content_hash, LessonPage, lesson.slug
+                values = _lesson_values(lesson, root)
             else:
-                report.skipped.append(f"{course.source}: quiz {step['quiz']} (quizzes are loaded by the quizzes app)")
+                quiz = course.quizzes[step["quiz"]]
+                source, content_hash, model, slug, values = (
+                    quiz.source,
+                    quiz.content_hash,
+                    QuizPage,
+                    quiz.slug,
+                    quiz.fields,
+                )
+            created_before = len(report.created)
+            page = _upsert(
+                report=report,
+                source=source,
+                content_hash=content_hash,
+                parent=course_page,
+                model=model,
+                slug=slug,
+                values=values,
+                root=root,
+            )
+            if len(report.created) > created_before:  # new steps are appended; move them into course order
+                _place_after(page=page, previous=previous, course_page=course_page)
+            previous = page
     return report

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "coursesite.audit",
     "coursesite.progress",
     "lessons",
+    "quizzes",
     "content",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",

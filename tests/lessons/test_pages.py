@@ -5,6 +5,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from coursesite.progress.models import Completion
 from lessons.models import CourseIndexPage, CoursePage, LessonPage
+from quizzes.models import QuizPage
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_allowed_parents_and_children(self):
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
         self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
         self.assertAllowedSubpageTypes(LessonPage, set())
         self.assertCanNotCreateAt(CourseIndexPage, LessonPage)
