@@ -182,7 +182,8 @@ REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", True)
 MFA_EXEMPT_EMAILS: set[str] = set()
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Front Desk Academy <no-reply@frontdesk.test>")
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Django 6.1 mailers: development prints every email (verification, invitations) to the console.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 WAGTAIL_SITE_NAME = "Front Desk Academy"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
