@@ -28,6 +28,9 @@ class CourseIndexPage(Page):
     subpage_types = ["lessons.CoursePage"]
     max_count = 1
 
+    class Meta:
+        verbose_name = "course catalogue"
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = selectors.course_cards(learner=request.user)
@@ -60,6 +63,9 @@ class CoursePage(RoutablePageMixin, Page):
     parent_page_types = ["lessons.CourseIndexPage"]
     subpage_types = ["lessons.LessonPage", "quizzes.QuizPage"]  # simulations.SimulationPage joins when it lands
 
+    class Meta:
+        verbose_name = "course"
+
     def objective_list(self) -> list[str]:
         return [line.strip() for line in self.objectives.splitlines() if line.strip()]
 
@@ -85,6 +91,9 @@ class LessonPage(RoutablePageMixin, StepPage):
     subpage_types: list[str] = []
 
     completion_verb = "Read"
+
+    class Meta:
+        verbose_name = "lesson"
 
     def _require_learner(self, request):
         if not request.user.is_authenticated:
