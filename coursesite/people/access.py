@@ -10,6 +10,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from coursesite.audit.services import audit_record
+
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 SUPERVISOR = "supervisor"
@@ -35,6 +37,7 @@ def access(policy: str):
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 if not _CHECKS[policy](request.user):
+                    audit_record(action="access_denied", request=request, path=request.path[:200], policy=policy)
                     raise PermissionDenied
             return view(request, *args, **kwargs)
 
