@@ -91,8 +91,10 @@ def breach_assess(facts: BreachFacts, *, params: DeadlineParameters = DEFAULT_DE
     factors = {name: getattr(facts, name) for name in FACTORS}
     if not facts.unsecured:
         return BreachAssessment(
-            False, "The PHI was secured (encrypted or destroyed per HHS guidance): not a breach of unsecured PHI.",
-            factors, ("45 CFR 164.402",),
+            False,
+            "The PHI was secured (encrypted or destroyed per HHS guidance): not a breach of unsecured PHI.",
+            factors,
+            ("45 CFR 164.402",),
         )
     if facts.exception:
         citation, text = EXCEPTIONS[facts.exception]
@@ -115,7 +117,9 @@ def breach_assess(facts: BreachFacts, *, params: DeadlineParameters = DEFAULT_DE
             Notification("media", breach_individual_notice_due(facts.discovered, params=params), "45 CFR 164.406")
         )
     if facts.individuals_affected < params.large_breach_threshold:
-        notices.append(Notification("hhs", hhs_small_breach_log_due(facts.discovered, params=params), "45 CFR 164.408(c)"))
+        notices.append(
+            Notification("hhs", hhs_small_breach_log_due(facts.discovered, params=params), "45 CFR 164.408(c)")
+        )
     undetermined = [name for name, risk in factors.items() if risk is not Risk.LOW]
     return BreachAssessment(
         True,

@@ -115,13 +115,13 @@ class Step(StrEnum):
     LIMIT_TO_MINIMUM_NECESSARY = "limit_to_minimum_necessary"
     ATTACH_REDISCLOSURE_NOTICE = "attach_redisclosure_notice"
     UPDATE_COMMUNICATION_PREFERENCES = "update_communication_preferences"
+    ROUTE_TO_PRIVACY_OFFICER = "route_to_privacy_officer"
     LOG_REQUEST = "log_request"
     LOG_DISCLOSURE = "log_disclosure"
     WRITTEN_DENIAL = "written_denial"
     REPORT_INCIDENT = "report_incident"
     BREACH_RISK_ASSESSMENT = "breach_risk_assessment"
     ROUTE_TO_PROVIDER = "route_to_provider"
-    ROUTE_TO_PRIVACY_OFFICER = "route_to_privacy_officer"
     REPORT_PER_POLICY = "report_per_policy"
     OFFER_ALTERNATIVE = "offer_alternative"  # portal, call-back to the number on file, patient to authorize
     COMPUTE_DEADLINE = "compute_deadline"
@@ -171,6 +171,17 @@ IDENTIFIERS = frozenset({"name", "dob", "address", "phone", "member_id", "last_f
 PHOTO_ID_DOCUMENTS = frozenset({"photo_id", "drivers_license", "passport"})
 OFFICIAL_DOCUMENTS = frozenset({"badge", "official_credentials", "agency_letterhead"})
 ORGANISATION_DOCUMENTS = frozenset({"letterhead_request", "known_fax_number"})
+ORGANISATIONS = frozenset(
+    {
+        Requester.PROVIDER,
+        Requester.PAYER,
+        Requester.WORKERS_COMP,
+        Requester.EMPLOYER,
+        Requester.SCHOOL,
+        Requester.ATTORNEY,
+        Requester.MARKETER,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -370,9 +381,10 @@ def request_grade(
 
 
 def identity_verified(request: Request, verification: Verification, *, min_identifiers: int = 2) -> bool:
-    """Individuals: two identifiers (name + date of birth, ...) or photo ID at the desk. Organisations: a
-    call back to the number on file, or a request that came from a known fax number / on letterhead."""
-    if request.requester in (Requester.PROVIDER, Requester.PAYER, Requester.WORKERS_COMP):
+    """Individuals: two identifiers (name + date of birth, ...) or photo ID at the desk. Organisations
+    (offices, payers, employers, law firms): a call back to the number on file, or a request from a known fax
+    number / on letterhead. Police: badge or credentials seen (164.514(h)(2)(ii))."""
+    if request.requester in ORGANISATIONS:
         return verification.called_back_number_on_file or bool(verification.documents_seen & ORGANISATION_DOCUMENTS)
     if request.requester is Requester.POLICE:
         return bool(verification.documents_seen & OFFICIAL_DOCUMENTS)
@@ -653,7 +665,7 @@ def _specially_protected(request: Request, patient: PatientFacts, verification: 
         return _decision(
             Outcome.RELEASE_FULL,
             [Step.VERIFY_IDENTITY, Step.CHECK_PART2_CONSENT, Step.ATTACH_REDISCLOSURE_NOTICE, Step.LOG_DISCLOSURE],
-            ["42 CFR 2.31", "42 CFR 2.32", "42 CFR 2.33(b)"],
+            ["42 CFR 2.31", "42 CFR 2.32", "42 CFR 2.33"],
             "The patient's single Part 2 consent covers treatment, payment and operations; disclose with the "
             "required notice against redisclosure (2024 final rule, compliance date 16 February 2026).",
             scope=frozenset({Content.PART2_RECORDS}),

@@ -118,9 +118,7 @@ def _patient(data: Any, source: str) -> PatientFacts:
 
 
 def _verification(data: Any, source: str) -> Verification:
-    return _build(
-        Verification, data, source, {"identifiers_checked": frozenset, "documents_seen": frozenset}
-    )
+    return _build(Verification, data, source, {"identifiers_checked": frozenset, "documents_seen": frozenset})
 
 
 def _expected(data: Any, source: str) -> Expected:
@@ -143,7 +141,9 @@ def _expected(data: Any, source: str) -> Expected:
 def _set_path(data: dict, path: str, value: Any, source: str, line: int | None) -> None:
     head, _, key = path.partition(".")
     if head not in ("request", "patient", "verification") or not key:
-        raise DefinitionError(source, line, f"variant set: {path!r} must start with request., patient. or verification.")
+        raise DefinitionError(
+            source, line, f"variant set: {path!r} must start with request., patient. or verification."
+        )
     data.setdefault(head, {})
     data[head][key] = value
 
