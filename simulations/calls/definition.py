@@ -128,6 +128,9 @@ class CallDefinition:
     sequence_checks: tuple[SequenceCheck, ...] = ()
     required_tags: tuple[RequiredTag, ...] = ()
     citations: tuple[str, ...] = ()
+    # False where the caller is never entitled to PHI whoever they are (a family member without permission):
+    # a disclosure there is phi_to_unentitled, flagged by the choice, not "before verification".
+    phi_requires_verification: bool = True
     source: str = ""
 
     def values(self, variant: str | None = None) -> dict[str, str]:
@@ -152,6 +155,7 @@ TOP_KEYS = {
     "required_tags",
     "default_weights",
     "citations",
+    "phi_requires_verification",
 }
 NODE_KEYS = {"speaker", "line", "choices", "note", "next", "end", "outcome", "weights"}
 CHOICE_KEYS = {"id", "text", "next", "quality", "weights", "tags", "feedback", "critical", "office_action"}
@@ -243,11 +247,14 @@ class _Parser:
             raise self.fail(data, f"node {node_id!r} note: the example lacks {', '.join(missing)}", "example")
         return spec
 
-    def node(self, node_id: str, data: Any, default: dict[Axis, float]) -> Node:
+    def node(self, node_id: str, data: Any, default: dict[Axis, float], key_line: int | None = None) -> Node:
         data = self.mapping(data, f"node {node_id!r}", NODE_KEYS)
+        here = key_line or line_of(data)
         kinds = [key for key in ("choices", "note", "end") if data.get(key)]
         if len(kinds) != 1:
-            raise self.fail(data, f"node {node_id!r}: needs exactly one of choices, note or end: true")
+            raise DefinitionError(
+                self.source, here, f"node {node_id!r}: needs exactly one of choices, note or end: true"
+            )
         node_default = self.weights(data.get("weights"), f"node {node_id!r}", default)
         if kinds == ["end"]:
             return Node(
@@ -260,7 +267,7 @@ class _Parser:
             )
         if kinds == ["note"]:
             if not data.get("next"):
-                raise self.fail(data, f"node {node_id!r}: a note node needs next")
+                raise DefinitionError(self.source, here, f"node {node_id!r}: a note node needs next")
             return Node(
                 node_id,
                 line=str(data.get("line") or ""),
@@ -286,7 +293,7 @@ class _Parser:
         )
         optimal = [choice for choice in choices if choice.quality is Quality.OPTIMAL]
         if not optimal:
-            raise self.fail(data, f"node {node_id!r}: no optimal choice")
+            raise DefinitionError(self.source, here, f"node {node_id!r}: no optimal choice")
         for choice in optimal:
             for axis in Axis:
                 if choice.weights.get(axis, 0.0) < node.max_weight(axis):
@@ -311,8 +318,11 @@ def call_parse(data: Any, source: str) -> CallDefinition:
     raw_nodes = data["nodes"]
     if not isinstance(raw_nodes, dict) or not raw_nodes:
         raise parser.fail(data, "nodes: expected a mapping of node id to node", "nodes")
-    nodes = {str(node_id): parser.node(str(node_id), raw, default) for node_id, raw in raw_nodes.items()}
     key_lines = getattr(raw_nodes, "key_lines", {})
+    nodes = {
+        str(node_id): parser.node(str(node_id), raw, default, key_lines.get(node_id))
+        for node_id, raw in raw_nodes.items()
+    }
     node_lines = {str(node_id): key_lines.get(node_id) for node_id in raw_nodes}
 
     def fail_at(node_id: str, message: str) -> DefinitionError:
@@ -415,6 +425,7 @@ def call_parse(data: Any, source: str) -> CallDefinition:
         sequence_checks=tuple(checks),
         required_tags=tuple(required),
         citations=tuple(str(c) for c in data.get("citations") or ()),
+        phi_requires_verification=bool(data.get("phi_requires_verification", True)),
         source=source,
     )
 

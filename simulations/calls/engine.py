@@ -203,7 +203,11 @@ def call_score(definition: CallDefinition, transcript: Transcript) -> CallResult
                 )
             )
     # Safety net whatever the content author tagged as critical: PHI before identity verification.
-    phi_early = PHI_TAG in tags and (VERIFY_TAG not in tags or tags.index(VERIFY_TAG) > tags.index(PHI_TAG))
+    phi_early = (
+        definition.phi_requires_verification
+        and PHI_TAG in tags
+        and (VERIFY_TAG not in tags or tags.index(VERIFY_TAG) > tags.index(PHI_TAG))
+    )
     if phi_early and not any(c.code == "phi_before_verification" for c in criticals):
         node_id = tag_turn[tags.index(PHI_TAG)]
         criticals.append(CriticalFinding("phi_before_verification", node_id, CRITICAL_CODES["phi_before_verification"]))
