@@ -4,7 +4,7 @@ Dependencies run one way: engine -> definition -> source.
 """
 
 from .definition import Axis, CallDefinition, Quality, call_load, call_parse, calls_load_all
-from .engine import CallResult, IllegalChoice, Transcript, call_score, call_walk, ideal_path
+from .engine import CallResult, IllegalChoice, Prompt, Transcript, call_prompt, call_score, call_walk, ideal_path
 from .source import DefinitionError
 
 __all__ = [
@@ -13,10 +13,12 @@ __all__ = [
     "CallResult",
     "DefinitionError",
     "IllegalChoice",
+    "Prompt",
     "Quality",
     "Transcript",
     "call_load",
     "call_parse",
+    "call_prompt",
     "call_score",
     "call_walk",
     "calls_load_all",

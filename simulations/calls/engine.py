@@ -8,6 +8,7 @@ ordered-tag sequence checks and the required tags, and says for each poorer choi
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -95,6 +96,32 @@ class CallResult:
     def meets(self, minimums: Mapping[Axis | str, float]) -> bool:
         """Certification gate: passed, and each named axis at or above its minimum percent."""
         return self.passed and all((self.axes.get(Axis(axis)) or 0.0) >= minimum for axis, minimum in minimums.items())
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What a screen shows at the node a transcript is waiting on."""
+
+    node_id: str
+    speaker: str
+    line: str
+    choices: tuple[tuple[str, str], ...]  # (choice id, rendered text), in display order
+    note_prompt: str = ""
+
+
+def call_prompt(definition: CallDefinition, transcript: Transcript, *, seed: str | int | None = None) -> Prompt | None:
+    """The node the call is waiting on, rendered for the transcript's variant; None once the call has ended.
+    With a seed (e.g. the attempt id) the choices are shuffled deterministically, so the best answer is not
+    always first and a reload shows the same order."""
+    if transcript.finished:
+        return None
+    node = definition.nodes[transcript.current_node]
+    choices = [(choice.id, definition.render(choice.text, transcript.variant)) for choice in node.choices]
+    if seed is not None:
+        # Display order only, not a secret: a seeded PRNG is the right tool here.
+        random.Random(f"{seed}:{definition.id}:{node.id}").shuffle(choices)  # noqa: S311
+    note_prompt = definition.render(node.note.prompt, transcript.variant) if node.note else ""
+    return Prompt(node.id, node.speaker, definition.render(node.line, transcript.variant), tuple(choices), note_prompt)
 
 
 def call_walk(

@@ -13,368 +13,81 @@ decides, the correct action is to route the request to the privacy officer, not 
 Not taught as current federal law: the 2024 reproductive-health attestation (vacated, Purl v. HHS,
 N.D. Tex., 18 June 2025). 42 CFR Part 2 follows the 2024 final rule (compliance date 16 February 2026).
 
-Dependencies run one way: rules -> deadlines, authorization. Nothing here imports Django.
+Dependencies run one way: rules -> decision -> facts -> authorization; rules -> deadlines. Nothing here
+imports Django. The vocabulary (enums, input dataclasses) lives in facts.py and the Decision in decision.py;
+this module re-exports both so callers need only `from simulations.privacy.rules import ...`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
-from enum import StrEnum
+from collections.abc import Iterable
+from dataclasses import replace
 
-from .authorization import AuthorizationForm, authorization_check
 from .deadlines import DEFAULT_DEADLINES, DeadlineParameters, access_due, accounting_due, amendment_due
-
-PART2_COMPLIANCE_DATE = date(2026, 2, 16)
-ADULT_AGE = 18
-
-
-class Requester(StrEnum):
-    PATIENT = "patient"
-    PARENT = "parent"
-    REPRESENTATIVE = "representative"  # court-appointed guardian or health-care agent (POA) of an adult
-    EXECUTOR = "executor"  # executor/administrator of a deceased patient's estate
-    FAMILY = "family"  # spouse, adult child, other relative, friend, roommate
-    PROVIDER = "provider"  # another health-care provider's office
-    PAYER = "payer"  # insurer / health plan
-    EMPLOYER = "employer"
-    ATTORNEY = "attorney"
-    POLICE = "police"
-    SCHOOL = "school"
-    WORKERS_COMP = "workers_comp"  # workers' compensation carrier
-    MARKETER = "marketer"
-    COWORKER = "coworker"  # a colleague asking out of personal interest
-    STAFF = "staff"  # the office itself: outgoing messages, incident reports
-
-
-class Channel(StrEnum):
-    PHONE = "phone"
-    DESK = "desk"
-    FAX = "fax"
-    MAIL = "mail"
-
-
-class Ask(StrEnum):
-    FULL_RECORD = "full_record"
-    SPECIFIC_DATES = "specific_dates"
-    RESULTS = "results"
-    VISIT_SUMMARY = "visit_summary"
-    PSYCHOTHERAPY_NOTES = "psychotherapy_notes"
-    PART2_RECORDS = "part2_records"
-    APPOINTMENT_INFO = "appointment_info"
-    ACCOUNTING = "accounting"  # accounting of disclosures
-    AMENDMENT = "amendment"
-    ACCESS_COPY = "access_copy"  # "send me a copy of my records"
-    DIRECTIVE = "directive"  # individual directs a copy to a third party
-    CONFIDENTIAL_COMMUNICATION = "confidential_communication"  # "only call my cell"
-    LEAVE_MESSAGE = "leave_message"  # the office leaves a voicemail / message with someone else
-    INCIDENT = "incident"  # PHI went to the wrong place
-
-
-class Purpose(StrEnum):
-    PERSONAL = "personal"
-    TREATMENT = "treatment"
-    PAYMENT = "payment"
-    OPERATIONS = "operations"
-    LITIGATION = "litigation"
-    LAW_ENFORCEMENT = "law_enforcement"
-    EMPLOYMENT = "employment"
-    MARKETING = "marketing"
-    WORKERS_COMP = "workers_comp"
-    SCHOOL = "school"
-    CURIOSITY = "curiosity"
-    REMINDER = "reminder"
-
-
-class Outcome(StrEnum):
-    RELEASE_FULL = "release_full"
-    RELEASE_MINIMUM_NECESSARY = "release_minimum_necessary"
-    DECLINE = "decline"
-    ROUTE_TO_PRIVACY_OFFICER = "route_to_privacy_officer"
-    ACCEPT_ACCESS_REQUEST = "accept_access_request"
-    ACCEPT_AMENDMENT_REQUEST = "accept_amendment_request"
-    ACCEPT_ACCOUNTING_REQUEST = "accept_accounting_request"
-    ACCOMMODATE = "accommodate"
-
-
-class Step(StrEnum):
-    """Process steps, listed in the order they must happen when several apply."""
-
-    VERIFY_IDENTITY = "verify_identity"
-    CALL_BACK_NUMBER_ON_FILE = "call_back_number_on_file"
-    VERIFY_AUTHORITY = "verify_authority"  # personal-representative or official documents
-    CHECK_MINOR_CONSENT = "check_minor_consent"
-    CHECK_AUTHORIZED_CONTACTS = "check_authorized_contacts"
-    CHECK_AUTHORIZATION = "check_authorization"
-    CHECK_PART2_CONSENT = "check_part2_consent"
-    VERIFY_DIRECTIVE = "verify_directive"
-    CHECK_COMMUNICATION_PREFERENCES = "check_communication_preferences"
-    RECORD_PATIENT_AGREEMENT = "record_patient_agreement"
-    DO_NOT_ACCESS_RECORD = "do_not_access_record"
-    LIMIT_TO_MINIMUM_NECESSARY = "limit_to_minimum_necessary"
-    ATTACH_REDISCLOSURE_NOTICE = "attach_redisclosure_notice"
-    UPDATE_COMMUNICATION_PREFERENCES = "update_communication_preferences"
-    ROUTE_TO_PRIVACY_OFFICER = "route_to_privacy_officer"
-    LOG_REQUEST = "log_request"
-    LOG_DISCLOSURE = "log_disclosure"
-    WRITTEN_DENIAL = "written_denial"
-    REPORT_INCIDENT = "report_incident"
-    BREACH_RISK_ASSESSMENT = "breach_risk_assessment"
-    ROUTE_TO_PROVIDER = "route_to_provider"
-    REPORT_PER_POLICY = "report_per_policy"
-    OFFER_ALTERNATIVE = "offer_alternative"  # portal, call-back to the number on file, patient to authorize
-    COMPUTE_DEADLINE = "compute_deadline"
-
-
-STEP_ORDER = {step: index for index, step in enumerate(Step)}
-
-# Actions a trainee can record that are wrong in themselves (graded by `Decision.critical_errors`).
-ACTION_RELEASE = "release"  # marks the moment content was released, inside `steps_taken`
-ACTION_OPEN_RECORD = "open_record"
-ACTION_EDIT_CLINICAL_ENTRY = "edit_clinical_entry"
-ACTION_REQUIRE_REASON = "require_reason"
-
-# What may be released. Message items are not PHI about a condition; everything else is.
-MESSAGE_CONTENT = frozenset({"practice_name", "callback_number", "request_to_call_back"})
-NON_PHI_CONTENT = MESSAGE_CONTENT
-
-
-class Content(StrEnum):
-    FULL_RECORD = "full_record"
-    REQUESTED_DATES = "requested_dates"
-    RESULTS = "results"
-    VISIT_SUMMARY = "visit_summary"
-    PSYCHOTHERAPY_NOTES = "psychotherapy_notes"
-    PART2_RECORDS = "part2_records"
-    APPOINTMENT_INFO = "appointment_info"
-    RELEVANT_TO_INVOLVEMENT = "relevant_to_involvement"  # 164.510(b): what bears on the person's involvement
-    ORDER_SPECIFIED = "order_specified"  # only what a court order / warrant expressly covers
-    PRACTICE_NAME = "practice_name"
-    CALLBACK_NUMBER = "callback_number"
-    REQUEST_TO_CALL_BACK = "request_to_call_back"
-
-
-ASK_CONTENT = {
-    Ask.FULL_RECORD: Content.FULL_RECORD,
-    Ask.ACCESS_COPY: Content.FULL_RECORD,
-    Ask.DIRECTIVE: Content.FULL_RECORD,
-    Ask.SPECIFIC_DATES: Content.REQUESTED_DATES,
-    Ask.RESULTS: Content.RESULTS,
-    Ask.VISIT_SUMMARY: Content.VISIT_SUMMARY,
-    Ask.PSYCHOTHERAPY_NOTES: Content.PSYCHOTHERAPY_NOTES,
-    Ask.PART2_RECORDS: Content.PART2_RECORDS,
-    Ask.APPOINTMENT_INFO: Content.APPOINTMENT_INFO,
-}
-
-IDENTIFIERS = frozenset({"name", "dob", "address", "phone", "member_id", "last_four_ssn"})
-PHOTO_ID_DOCUMENTS = frozenset({"photo_id", "drivers_license", "passport"})
-OFFICIAL_DOCUMENTS = frozenset({"badge", "official_credentials", "agency_letterhead"})
-ORGANISATION_DOCUMENTS = frozenset({"letterhead_request", "known_fax_number"})
-ORGANISATIONS = frozenset(
-    {
-        Requester.PROVIDER,
-        Requester.PAYER,
-        Requester.WORKERS_COMP,
-        Requester.EMPLOYER,
-        Requester.SCHOOL,
-        Requester.ATTORNEY,
-        Requester.MARKETER,
-    }
+from .decision import CriticalError, Decision, RequestGrade, request_grade
+from .facts import (
+    ACTION_EDIT_CLINICAL_ENTRY,
+    ACTION_OPEN_RECORD,
+    ACTION_RELEASE,
+    ACTION_REQUIRE_REASON,
+    ADULT_AGE,
+    ASK_CONTENT,
+    IDENTIFIERS,
+    OFFICIAL_DOCUMENTS,
+    ORGANISATION_DOCUMENTS,
+    ORGANISATIONS,
+    PART2_COMPLIANCE_DATE,
+    PHOTO_ID_DOCUMENTS,
+    STEP_ORDER,
+    Ask,
+    Authorization,
+    Channel,
+    Content,
+    Outcome,
+    Part2Consent,
+    PatientFacts,
+    PersonalRepresentative,
+    Purpose,
+    Request,
+    Requester,
+    Step,
+    Verification,
 )
 
-
-@dataclass(frozen=True)
-class Request:
-    requester: Requester
-    ask: Ask
-    channel: Channel = Channel.PHONE
-    purpose: Purpose = Purpose.PERSONAL
-    requester_name: str = ""
-    received: date | None = None
-    dates_requested: tuple[date, ...] = ()
-    # written material that came with the request
-    written_and_signed: bool = False  # the directive / request is in writing and signed by the individual
-    recipient_identified: bool = False  # a directive names the recipient and where to send
-    subpoena: bool = False
-    signed_by_judge: bool = False  # the subpoena is a court order (signed by a judge or magistrate)
-    satisfactory_assurances: bool = False  # 164.512(e)(1)(ii)-(iv): notice to patient or protective order
-    warrant_or_court_order: bool = False
-
-
-@dataclass(frozen=True)
-class PersonalRepresentative:
-    name: str
-    relationship: str  # parent / guardian / health_care_agent / executor
-    document: str = ""  # custody order, letters of guardianship, health-care POA, letters testamentary
-    document_on_file: bool = False
-    custody_flag: bool = False  # chart says custody documents must be checked before disclosing
-
-
-@dataclass(frozen=True)
-class Authorization:
-    """A signed authorization on file (164.508). `form`, when given, is checked element by element."""
-
-    recipient: str
-    covers: frozenset[Ask]
-    expires: date | None = None
-    psychotherapy_specific: bool = False  # a separate authorization for psychotherapy notes (164.508(a)(2))
-    revoked: bool = False
-    form: AuthorizationForm | None = None
-
-    def valid_on(self, day: date | None) -> bool:
-        if self.revoked:
-            return False
-        if day is not None and self.expires is not None and self.expires < day:
-            return False
-        return not (self.form is not None and authorization_check(self.form, as_of=day))
-
-
-@dataclass(frozen=True)
-class Part2Consent:
-    """A 42 CFR Part 2 written consent; `scope="tpo"` is the single consent for all future TPO."""
-
-    scope: str = "tpo"
-    recipient: str = ""  # blank = any recipient within the TPO consent
-    revoked: bool = False
-
-
-@dataclass(frozen=True)
-class PatientFacts:
-    name: str = ""
-    age: int = 40
-    deceased: bool = False
-    minor_consent_service: bool = False  # the requested records are of a service the minor consented to alone
-    personal_representatives: tuple[PersonalRepresentative, ...] = ()
-    authorizations: tuple[Authorization, ...] = ()
-    authorized_contacts: tuple[str, ...] = ()  # people the patient agreed may be told about their care
-    part2_consent: Part2Consent | None = None
-    holds_part2_records: bool = False
-    abuse_suspected: bool = False  # reasonable belief the requester abuses / endangers the patient
-    present_and_not_objecting: bool = False  # patient present, given the chance to object, did not
-    no_messages: tuple[Channel, ...] = ()  # confidential-communication preference: no messages this way
-
-
-@dataclass(frozen=True)
-class Verification:
-    identifiers_checked: frozenset[str] = frozenset()
-    called_back_number_on_file: bool = False
-    documents_seen: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class CriticalError:
-    code: str
-    message: str
-    citation: str
-
-
-@dataclass(frozen=True)
-class Decision:
-    outcome: Outcome
-    steps: tuple[Step, ...]
-    scope: frozenset[Content]
-    citations: tuple[str, ...]
-    reason: str
-    due: date | None = None
-    acceptable: frozenset[Outcome] = frozenset()  # other outcomes that earn full decision credit
-    verification_required: bool = True
-
-    def accepts(self, outcome: Outcome | str) -> bool:
-        return Outcome(outcome) == self.outcome or Outcome(outcome) in self.acceptable
-
-    def critical_errors(
-        self,
-        decision_taken: Outcome | str,
-        content_released: Iterable[str],
-        steps_taken: Sequence[str],
-    ) -> list[CriticalError]:
-        """X-errors in what the trainee did. `steps_taken` is ordered; it may contain `release` to mark the
-        moment of release (otherwise release is taken to come after every step) and the actions
-        `open_record` / `edit_clinical_entry`."""
-        del decision_taken  # a wrong outcome alone is a graded mistake, not an X; what was released decides
-        errors: list[CriticalError] = []
-        released = {str(item) for item in content_released}
-        phi = released - NON_PHI_CONTENT
-        not_entitled = sorted(phi - {str(item) for item in self.scope})
-        if not_entitled:
-            errors.append(
-                CriticalError(
-                    "phi_to_unentitled",
-                    f"Released to someone not entitled to it: {', '.join(not_entitled)}.",
-                    self.citations[0] if self.citations else "45 CFR 164.502(a)",
-                )
-            )
-        steps = [str(step) for step in steps_taken]
-        if phi and self.verification_required:
-            cut = steps.index(ACTION_RELEASE) if ACTION_RELEASE in steps else len(steps)
-            before = set(steps[:cut])
-            if not before & {Step.VERIFY_IDENTITY.value, Step.CALL_BACK_NUMBER_ON_FILE.value}:
-                errors.append(
-                    CriticalError(
-                        "disclosure_before_verification",
-                        "PHI was released before the requester's identity was verified.",
-                        "45 CFR 164.514(h)(1)",
-                    )
-                )
-        if ACTION_EDIT_CLINICAL_ENTRY in steps:
-            errors.append(
-                CriticalError(
-                    "edited_clinical_entry",
-                    "The front desk changed a clinical entry; amendments go to the provider and the original stays.",
-                    "45 CFR 164.526",
-                )
-            )
-        if ACTION_OPEN_RECORD in steps and Step.DO_NOT_ACCESS_RECORD in self.steps:
-            errors.append(
-                CriticalError(
-                    "access_without_need",
-                    "A chart was opened without a job need.",
-                    "45 CFR 164.502(b), 164.514(d)(2)",
-                )
-            )
-        return errors
-
-    def step_mistakes(self, steps_taken: Sequence[str]) -> tuple[list[Step], list[Step], list[str]]:
-        """(missing steps, steps out of order, forbidden actions taken), for feedback and partial credit."""
-        taken = [str(step) for step in steps_taken]
-        missing = [step for step in self.steps if step.value not in taken]
-        done = [step for step in self.steps if step.value in taken]
-        positions = [taken.index(step.value) for step in done]
-        out_of_order = [step for step, pos, prev in zip(done[1:], positions[1:], positions, strict=False) if pos < prev]
-        forbidden = [a for a in taken if a in (ACTION_REQUIRE_REASON, ACTION_EDIT_CLINICAL_ENTRY, ACTION_OPEN_RECORD)]
-        return missing, out_of_order, forbidden
-
-
-@dataclass(frozen=True)
-class RequestGrade:
-    decision_correct: bool
-    missing_steps: list[Step]
-    steps_out_of_order: list[Step]
-    forbidden_actions: list[str]
-    critical_errors: list[CriticalError]
-    score: int  # percent of the decision (50) + steps (50) points; 0 with any critical error
-    citations: tuple[str, ...] = field(default=())
-
-
-def request_grade(
-    expected: Decision,
-    *,
-    decision_taken: Outcome | str,
-    steps_taken: Sequence[str],
-    content_released: Iterable[str] = (),
-) -> RequestGrade:
-    """Decision and steps weigh equally (the bank's 40 % + 40 %; the 20 % for communication comes from the
-    branching call). Any critical error sets the score to 0."""
-    content = list(content_released)
-    missing, out_of_order, forbidden = expected.step_mistakes(steps_taken)
-    criticals = expected.critical_errors(decision_taken, content, steps_taken)
-    decision_ok = expected.accepts(decision_taken)
-    step_total = len(expected.steps) or 1
-    step_points = max(0, step_total - len(missing) - len(out_of_order) - len(forbidden))
-    score = 0 if criticals else round(50 * decision_ok + 50 * step_points / step_total)
-    return RequestGrade(decision_ok, missing, out_of_order, forbidden, criticals, score, expected.citations)
-
+__all__ = [
+    "ACTION_EDIT_CLINICAL_ENTRY",
+    "ACTION_OPEN_RECORD",
+    "ACTION_RELEASE",
+    "ACTION_REQUIRE_REASON",
+    "ADULT_AGE",
+    "ASK_CONTENT",
+    "Ask",
+    "Authorization",
+    "Channel",
+    "Content",
+    "CriticalError",
+    "Decision",
+    "IDENTIFIERS",
+    "OFFICIAL_DOCUMENTS",
+    "ORGANISATIONS",
+    "ORGANISATION_DOCUMENTS",
+    "Outcome",
+    "PART2_COMPLIANCE_DATE",
+    "PHOTO_ID_DOCUMENTS",
+    "Part2Consent",
+    "PatientFacts",
+    "PersonalRepresentative",
+    "Purpose",
+    "Request",
+    "RequestGrade",
+    "Requester",
+    "STEP_ORDER",
+    "Step",
+    "Verification",
+    "evaluate_request",
+    "identity_verified",
+    "request_grade",
+]
 
 # ---------------------------------------------------------------------------------------------------------
 # Verification
@@ -665,9 +378,9 @@ def _specially_protected(request: Request, patient: PatientFacts, verification: 
         return _decision(
             Outcome.RELEASE_FULL,
             [Step.VERIFY_IDENTITY, Step.CHECK_PART2_CONSENT, Step.ATTACH_REDISCLOSURE_NOTICE, Step.LOG_DISCLOSURE],
-            ["42 CFR 2.31", "42 CFR 2.32", "42 CFR 2.33"],
+            ["42 CFR 2.31", "42 CFR 2.32", "42 CFR 2.33(a)(2)"],
             "The patient's single Part 2 consent covers treatment, payment and operations; disclose with the "
-            "required notice against redisclosure (2024 final rule, compliance date 16 February 2026).",
+            f"required notice against redisclosure (2024 final rule, compliance date {PART2_COMPLIANCE_DATE:%d %B %Y}).",
             scope=frozenset({Content.PART2_RECORDS}),
         )
     if consent_ok:

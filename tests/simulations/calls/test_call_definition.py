@@ -164,3 +164,22 @@ def test_scores_and_notes(tmp_path):
     assert leak.meets({"compliance": 0}) is False
     ideal = call_score(call, call_walk(call, ["verify", "explain"], notes={"note": "DOB ok, explained"}))
     assert ideal.meets({"compliance": 100, "service": 80})
+
+
+def test_prompt_shows_the_waiting_node_rendered_and_a_stable_shuffle(tmp_path):
+    from simulations.calls import call_prompt
+
+    call = call_load(_write(tmp_path, GOOD))
+    prompt = call_prompt(call, call_walk(call, [], variant="bob"))
+    assert prompt.node_id == "open"
+    assert prompt.line == "Hello, it's Bob."
+    assert sorted(prompt.choices) == [("leak", "Your bill is $10."), ("verify", "Date of birth?")]
+    orders = {call_prompt(call, call_walk(call, []), seed=n).choices for n in range(20)}
+    assert len(orders) == 2  # both orders occur across attempts ...
+    again = call_prompt(call, call_walk(call, []), seed=7).choices
+    assert again == call_prompt(call, call_walk(call, []), seed=7).choices  # ... and one attempt is stable
+    note = call_prompt(call, call_walk(call, ["verify", "explain"]))
+    assert note.node_id == "note"
+    assert note.note_prompt == "Document."
+    assert note.choices == ()
+    assert call_prompt(call, call_walk(call, ["verify", "explain"], notes={"note": "x"})) is None

@@ -40,3 +40,36 @@ def test_some_variant_flips_the_decision_of_its_scenario():
 
 def test_every_decision_kind_is_exercised_by_the_bank():
     assert {case.expected.decision for case in CASES} == set(Outcome)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_doing_exactly_the_decision_raises_no_x_but_releasing_the_full_record_beyond_it_does(case):
+    decision = evaluate_request(case.request, case.patient, case.verification)
+    steps = [step.value for step in decision.steps]
+    assert decision.critical_errors(decision.outcome, decision.scope, [*steps, "release"]) == []
+    if "full_record" not in decision.scope:
+        errors = decision.critical_errors(decision.outcome, [*decision.scope, "full_record"], [*steps, "release"])
+        assert "phi_to_unentitled" in [error.code for error in errors]
+
+
+def test_loader_names_file_and_line_of_an_unknown_field(tmp_path):
+    from simulations.calls.source import DefinitionError
+
+    path = tmp_path / "bank.yaml"
+    path.write_text(
+        "scenarios:\n"
+        "  - id: one\n"
+        "    request: {requester: patient, ask: results}\n"
+        "    patient: {name: A, agee: 4}\n"
+        "    expect: {decision: decline, steps: [], citations: []}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError) as info:
+        scenarios_load(path)
+    assert info.value.line == 4
+    assert "unknown field(s) ['agee']" in info.value.message
+    path.write_text(path.read_text().replace("agee", "age").replace("ask: results", "ask: gossip"))
+    with pytest.raises(DefinitionError) as info:
+        scenarios_load(path)
+    assert info.value.line == 3
+    assert "'gossip' is not a valid Ask" in info.value.message
