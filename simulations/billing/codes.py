@@ -12,6 +12,7 @@ Licensing (see /work/shared/PRACTICE_OFFICE.md, "Standards, code sets and licens
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,7 +44,9 @@ class ProcedureCode:
     sex: str | None = None  # "F" or "M" when the service is sex-specific, else None
 
 
-def _p(code: str, system: CodeSystem, display: str, fee: str, kind: ServiceKind, sex: str | None = None):
+def _p(
+    code: str, system: CodeSystem, display: str, fee: str, kind: ServiceKind, sex: str | None = None
+) -> tuple[str, ProcedureCode]:
     return code, ProcedureCode(code, system, display, Decimal(fee), kind, sex)
 
 
@@ -177,7 +180,9 @@ class CarcRule:
 _CO_OA = (GroupCode.CO, GroupCode.OA)
 
 
-def _rule(code: str, description: str, groups, action: Action, owes: PatientOwes, note: str = "") -> tuple:
+def _rule(
+    code: str, description: str, groups: Iterable[str], action: Action, owes: PatientOwes, note: str = ""
+) -> tuple[str, CarcRule]:
     return code, CarcRule(code, description, {GroupCode(g): (action, owes) for g in groups}, note)
 
 

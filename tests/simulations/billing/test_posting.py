@@ -3,9 +3,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulations.billing.adjudication import adjudicate, remittance_build
-from simulations.billing.codes import Action, GroupCode, PatientOwes
+from simulations.billing.codes import PROCEDURE_CODES, Action, GroupCode, PatientOwes
 from simulations.billing.ledger import Adjustment, Charge, Ledger, Party, Payment, TransferToPatient
 from simulations.billing.posting import (
     ChargeMismatchError,
@@ -206,3 +208,30 @@ def test_denial_guidance_says_whether_the_patient_owes():
 def test_denial_action_refuses_combinations_that_do_not_exist(group, carc):
     with pytest.raises(ValueError, match="not a combination"):
         denial_action(group, carc)
+
+
+_CODES = sorted(code for code, p in PROCEDURE_CODES.items() if not p.sex)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    picks=st.lists(st.tuples(st.sampled_from(_CODES), st.sampled_from([(), ("GA",), ("RT",)])), min_size=1, max_size=5),
+    deductible=st.decimals(min_value=0, max_value=300, places=2),
+    filing_days=st.sampled_from([1, 90]),
+    auth=st.booleans(),
+)
+def test_posting_any_adjudicated_claim_bills_the_patient_exactly_the_pr_amounts(picks, deductible, filing_days, auth):
+    lines = tuple(
+        line(f"L{i}", code, str(PROCEDURE_CODES[code].fee), modifiers=mods, pointers=("A", "B"))
+        for i, (code, mods) in enumerate(picks)
+    )
+    c = claim(diagnoses=("Z23", "J20.9"), lines=lines, prior_authorization="AUTH1" if auth else "")
+    result = adjudicate(c, plan(deductible_remaining=deductible, timely_filing_days=filing_days), received_on=TODAY)
+    ledger = _ledger_for(c)
+    posted = remittance_post(ledger, _remit(result))
+    assert ledger.patient_balance() == result.patient_responsibility
+    assert all(e.group is GroupCode.PR for e in ledger.entries if isinstance(e, TransferToPatient))
+    open_denials = sum((f.amount for f in posted.follow_ups), D("0.00"))
+    assert ledger.insurance_balance() == open_denials
+    written_off = sum((e.amount for e in posted.entries if isinstance(e, Adjustment)), D("0.00"))
+    assert ledger.balance() == c.total_charge - result.paid - written_off
