@@ -41,17 +41,20 @@ def payer_claim_number(claim: Claim, received_on: date) -> str:
 
 
 def adjudicate(claim: Claim, plan: PlanRules, *, received_on: date, history: Sequence[RemitClaim] = ()) -> RemitClaim:
-    """Adjudicate ``claim``; ``history`` holds this payer's earlier results for duplicate and frequency checks."""
+    """Adjudicate ``claim``; ``history`` holds this payer's earlier results (not this claim's) for
+    duplicate and frequency checks."""
     if claim.frequency is Frequency.VOID:
         raise ValueError("a void (frequency 8) is not adjudicated line by line: the payer reverses the original claim")
     denial = _claim_level_denial(claim, plan)
+    # A replacement keeps the claim_id of the claim it replaces and quotes its payer claim number.
+    replaced = claim.frequency is Frequency.REPLACEMENT
     previous = [
         earlier
         for earlier in history
         if earlier.member_id == claim.member_id
         and earlier.status is not ClaimStatus.REVERSAL
-        and earlier.claim_id != claim.claim_id
-        and not (claim.frequency is Frequency.REPLACEMENT and earlier.claim_id == claim.original_claim_ref)
+        and not (replaced and claim.original_claim_ref in (earlier.payer_claim_number, earlier.claim_id))
+        and not (replaced and earlier.claim_id == claim.claim_id)
     ]
     deductible_left = plan.deductible_remaining
     copaid_kinds: set = set()

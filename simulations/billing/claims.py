@@ -16,6 +16,7 @@ from decimal import Decimal
 from .codes import MODIFIERS, PROCEDURE_CODES, icd10_is_billable, icd10_normalise, icd10_sex, npi_is_valid
 from .money import ZERO, positive_money
 from .plans import PlanRules
+from .remittance import RemitClaim
 
 DIAGNOSIS_LETTERS = "ABCDEFGHIJKL"  # box 21 holds up to 12 diagnoses, A-L
 MAX_POINTERS = 4  # box 24E points to at most four of them
@@ -35,7 +36,7 @@ BOX_INSTRUCTIONS: dict[str, str] = {
     "12": "Patient's signature authorising release of information; 'Signature on file' is acceptable.",
     "13": "Insured's signature authorising payment to the provider (assignment of benefits).",
     "21": "Diagnosis codes, A to L, most important first; ICD indicator 0 means ICD-10-CM. Only billable (complete) codes.",
-    "22": "Resubmission code: 7 to replace or 8 to void an earlier claim, with the payer's original claim number.",
+    "22": "Resubmission code: 7 to replace or 8 to void an earlier claim, with the payer's claim number for it (from the remittance). Keep the same patient account number.",
     "23": "Prior authorization number when the payer required one for a service on this claim.",
     "24A": "Date of service of the line.",
     "24B": "Place of service code (for example 11 = office).",
@@ -142,7 +143,7 @@ class Claim:
     lines: tuple[ServiceLine, ...] = ()
     prior_authorization: str = ""  # box 23
     frequency: Frequency = Frequency.ORIGINAL  # box 22
-    original_claim_ref: str = ""  # box 22 original reference number
+    original_claim_ref: str = ""  # box 22 / REF*F8: the payer's claim number (CLP07) of the claim replaced
     accept_assignment: bool = True  # box 27
     signature_on_file: bool = True  # boxes 12/13
 
@@ -173,34 +174,57 @@ class Problem:
     line_id: str | None = None
 
 
-def _active_history(history: Sequence[Claim], claim: Claim) -> list[Claim]:
-    """Claims already at the payer that are still live: voided ones and the one being replaced drop out."""
-    voided = {c.original_claim_ref for c in history if c.frequency is Frequency.VOID}
-    replaced = {claim.original_claim_ref} if claim.frequency is not Frequency.ORIGINAL else set()
+def _active_history(history: Sequence[Claim], remitted: Sequence[RemitClaim], claim: Claim) -> list[Claim]:
+    """Earlier claims of the member still live at the payer.
+
+    A void (8) takes its claim out; a replacement (7) keeps the patient control number
+    (claim_id) of the claim it replaces, so that claim does not count as a duplicate of it.
+    """
+    voided = {c.claim_id for c in history if c.frequency is Frequency.VOID}
+    replaced: set[str] = set()
+    if claim.frequency is not Frequency.ORIGINAL:
+        replaced = {claim.claim_id} | {r.claim_id for r in remitted if r.payer_claim_number == claim.original_claim_ref}
     return [
         c
         for c in history
-        if c.claim_id != claim.claim_id
-        and c.frequency is not Frequency.VOID
-        and c.claim_id not in voided | replaced
-        and c.member_id == claim.member_id
+        if c.frequency is not Frequency.VOID and c.claim_id not in voided | replaced and c.member_id == claim.member_id
     ]
 
 
-def claim_scrub(claim: Claim, *, today: date, payer: PlanRules, history: Sequence[Claim] = ()) -> list[Problem]:
-    """Every defect in ``claim`` that the payer would reject or deny, in box order."""
+def claim_scrub(
+    claim: Claim,
+    *,
+    today: date,
+    payer: PlanRules,
+    history: Sequence[Claim] = (),
+    remitted: Sequence[RemitClaim] = (),
+) -> list[Problem]:
+    """Every defect in ``claim`` that the payer would reject or deny, in box order.
+
+    ``history``: claims sent to this payer before this one (not including it); ``remitted``:
+    the payer's answers so far, whose claim numbers a replacement or void must quote in box 22.
+    """
     problems: list[Problem] = []
     add = problems.append
 
     if not claim.member_id.strip():
         add(Problem("1a", "Missing policy (member ID) number", "missing_policy_number", "16"))
     if claim.frequency is not Frequency.ORIGINAL:
-        if not claim.original_claim_ref:
+        ref = claim.original_claim_ref
+        if not ref:
             add(Problem("22", "A replacement or void needs the original claim reference", "missing_original_ref", "16"))
-        elif not any(c.claim_id == claim.original_claim_ref for c in history):
-            add(
-                Problem("22", f"Original claim {claim.original_claim_ref} was never sent", "unknown_original_ref", "16")
-            )
+        elif ref not in {r.payer_claim_number for r in remitted}:
+            if any(c.claim_id == ref for c in history):
+                add(
+                    Problem(
+                        "22",
+                        f"{ref} is the practice's own number: quote the payer's claim number from the remittance",
+                        "original_ref_not_payer_number",
+                        "16",
+                    )
+                )
+            else:
+                add(Problem("22", f"The payer never processed a claim {ref}", "unknown_original_ref", "16"))
 
     if not claim.diagnoses:
         add(Problem("21", "No diagnosis on the claim", "no_diagnosis", "16"))
@@ -224,7 +248,7 @@ def claim_scrub(claim: Claim, *, today: date, payer: PlanRules, history: Sequenc
 
     if not claim.lines:
         add(Problem("24", "The claim has no service line", "no_lines", "16"))
-    active = _active_history(history, claim)
+    active = _active_history(history, remitted, claim)
     for line in claim.lines:
         problems.extend(_scrub_line(claim, line, today=today, payer=payer, active_history=active))
 

@@ -104,7 +104,9 @@ def test_duplicate_of_an_earlier_result_is_co_18_but_a_replacement_is_not():
     first = _adjudicate()
     again = _adjudicate(claim(claim_id="CLM1002"), history=[first])
     assert _cas(again) == [("CO", "18", D("110.00"))]
-    replacement = claim(claim_id="CLM1003", frequency=Frequency.REPLACEMENT, original_claim_ref="CLM1001")
+    resent = _adjudicate(claim(), history=[first])  # same claim sent again as an original
+    assert _cas(resent) == [("CO", "18", D("110.00"))]
+    replacement = claim(frequency=Frequency.REPLACEMENT, original_claim_ref=first.payer_claim_number)
     assert _adjudicate(replacement, history=[first]).lines[0].paid == D("48.00")
 
 

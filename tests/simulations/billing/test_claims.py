@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from simulations.billing.adjudication import adjudicate
 from simulations.billing.claims import BOX_INSTRUCTIONS, Frequency, Relationship, Sex, claim_scrub
 from simulations.billing.money import MoneyError
 from tests.simulations.billing.builders import DOS, TODAY, claim, line, person, plan
@@ -107,15 +108,31 @@ def test_same_service_for_another_member_or_date_is_not_a_duplicate():
     assert claim_scrub(claim(), today=TODAY, payer=plan(), history=[other_member, other_day]) == []
 
 
-def test_replacement_is_not_a_duplicate_of_the_claim_it_replaces():
-    original = claim(claim_id="CLM0999")
-    replacement = claim(frequency=Frequency.REPLACEMENT, original_claim_ref="CLM0999")
-    assert claim_scrub(replacement, today=TODAY, payer=plan(), history=[original]) == []
+def test_original_resent_as_original_with_the_same_number_is_a_duplicate():
+    problems = claim_scrub(claim(), today=TODAY, payer=plan(), history=[claim()])
+    assert [p.key for p in problems] == ["duplicate"]
+
+
+def test_replacement_quotes_the_payer_claim_number_and_is_not_a_duplicate_of_the_original():
+    original = claim()
+    remitted = [adjudicate(original, plan(), received_on=TODAY)]
+    replacement = claim(frequency=Frequency.REPLACEMENT, original_claim_ref=remitted[0].payer_claim_number)
+    assert claim_scrub(replacement, today=TODAY, payer=plan(), history=[original], remitted=remitted) == []
+
+
+def test_replacement_quoting_the_practice_claim_number_is_flagged():
+    problems = claim_scrub(
+        claim(frequency=Frequency.REPLACEMENT, original_claim_ref="CLM1001"),
+        today=TODAY,
+        payer=plan(),
+        history=[claim()],
+    )
+    assert [(p.box, p.key) for p in problems] == [("22", "original_ref_not_payer_number")]
 
 
 def test_a_voided_claim_no_longer_counts_as_an_earlier_claim():
     original = claim(claim_id="CLM0999")
-    void = claim(claim_id="CLM0999V", frequency=Frequency.VOID, original_claim_ref="CLM0999")
+    void = claim(claim_id="CLM0999", frequency=Frequency.VOID, original_claim_ref="260305CLM0999")
     assert claim_scrub(claim(), today=TODAY, payer=plan(), history=[original, void]) == []
 
 

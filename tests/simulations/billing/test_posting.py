@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulations.billing.adjudication import adjudicate, remittance_build
+from simulations.billing.claims import Frequency
 from simulations.billing.codes import PROCEDURE_CODES, Action, GroupCode, PatientOwes
 from simulations.billing.ledger import Adjustment, Charge, Ledger, Party, Payment, TransferToPatient
 from simulations.billing.posting import (
@@ -235,3 +236,15 @@ def test_posting_any_adjudicated_claim_bills_the_patient_exactly_the_pr_amounts(
     assert ledger.insurance_balance() == open_denials
     written_off = sum((e.amount for e in posted.entries if isinstance(e, Adjustment)), D("0.00"))
     assert ledger.balance() == c.total_charge - result.paid - written_off
+
+
+def test_denied_claim_corrected_and_replaced_then_posts_against_the_same_charges():
+    missing_member = claim(member_id="")
+    ledger = _ledger_for(missing_member)
+    denied = adjudicate(missing_member, plan(), received_on=TODAY)
+    first = remittance_post(ledger, _remit(denied))
+    assert [(f.carc, f.action) for f in first.follow_ups] == [("16", Action.CORRECT_AND_RESUBMIT)]
+    corrected = claim(frequency=Frequency.REPLACEMENT, original_claim_ref=denied.payer_claim_number)
+    paid = adjudicate(corrected, plan(), received_on=TODAY + timedelta(days=5), history=[denied])
+    remittance_post(ledger, _remit(paid, trace="EFT0002"))
+    assert ledger.insurance_balance() == 0 and ledger.patient_balance() == D("32.00")
