@@ -189,7 +189,16 @@ def claim_to_837p(claim: Claim, *, envelope: Envelope) -> str:
         procedure = COMPONENT.join(["HC", line.code, *line.modifiers])
         body += [
             _segment("LX", str(number)),
-            _segment("SV1", procedure, _amount(line.charge), "UN", str(line.units), "", "", COMPONENT.join(pointers)),
+            _segment(
+                "SV1",
+                procedure,
+                _amount(line.charge),
+                "UN",
+                str(line.units),
+                line.place_of_service if line.place_of_service != place else "",
+                "",
+                COMPONENT.join(pointers),
+            ),  # fmt: skip
             _segment("DTP", "472", "D8", _d8(line.service_date)),
             _segment("REF", "6R", _clean(line.line_id)),
         ]

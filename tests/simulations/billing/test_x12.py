@@ -230,3 +230,10 @@ def test_same_claim_and_envelope_give_the_same_file():
     assert claim_to_837p(
         claim(), envelope=replace(ENVELOPE, created_at=ENVELOPE.created_at + timedelta(days=1))
     ) != claim_to_837p(claim(), envelope=ENVELOPE)
+
+
+def test_line_with_another_place_of_service_carries_it_in_sv105():
+    c = claim(lines=(line("1"), line("2", "SIM-OV-EST-25", "150.00", place_of_service="02")))
+    text = claim_to_837p(c, envelope=ENVELOPE)
+    assert [s[5] if len(s) > 5 else "" for s in _segments(text, "SV1")] == ["", "02"]
+    assert pyx12_errors(text) is None
