@@ -8,7 +8,7 @@ import markdown
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Attempt, QuizPage
+from .models import Attempt, Question, QuizPage
 
 
 def render_markdown(text: str) -> SafeString:
@@ -179,3 +179,9 @@ def quiz_intro(*, quiz: QuizPage, learner) -> QuizIntro:
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
     left = max(0, quiz.attempts_allowed - len(attempts)) if quiz.attempts_allowed else None
     return QuizIntro(attempts=attempts, open_attempt=open_attempt, attempts_left=left)
+
+
+def bank_questions(*, course_slug: str, topic: str = "") -> list[Question]:
+    """A course's bank (or one topic of it), for export."""
+    questions = Question.objects.filter(course_slug=course_slug).order_by("topic", "key")
+    return list(questions.filter(topic=topic) if topic else questions)

@@ -5,11 +5,13 @@ question versions the attempt was built from.
 """
 
 import random
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils import timezone
 from coursesite.audit.services import audit_record
 from coursesite.progress.services import completion_record
 
+from .gift import GiftProblem, gift_parse
 from .grading import AnswerError, answer_clean, answer_grade, item_ids, option_ids
 from .models import Attempt, Question, QuestionVersion, QuizPage, Response
 
@@ -247,3 +250,69 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None, flagged:
         score=str(attempt.score),
     )
     return attempt
+
+
+@dataclass
+class BankImport:
+    """What a GIFT import did (or, on a dry run or with problems, would do): keys by outcome."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[GiftProblem] = field(default_factory=list)
+
+    @property
+    def imported(self) -> bool:
+        return not self.problems
+
+
+QUESTION_FIELDS = ("type", "topic", "scenario", "text", "data", "feedback")
+
+
+@transaction.atomic
+def question_bank_import(*, course_slug: str, text: str, actor, request=None, dry_run: bool = False) -> BankImport:
+    """Import a GIFT file into a course's bank, all or nothing: any problem and nothing is written."""
+    items, problems = gift_parse(text)
+    result = BankImport(problems=list(problems))
+    existing = {q.key: q for q in Question.objects.filter(key__in=[item["id"] for item in items])}
+    planned: list[Question] = []
+    for item in items:
+        fields = {"type": item["type"], "topic": item["topic"], "scenario": "", "text": item["text"]}
+        fields |= {"data": item["data"], "feedback": item["feedback"]}
+        question = existing.get(item["id"])
+        if question is not None and question.course_slug != course_slug:
+            result.problems.append(
+                GiftProblem(item["line"], f"the title {item['id']!r} is a question of course {question.course_slug!r}")
+            )
+            continue
+        if question is None:
+            question = Question(key=item["id"], course_slug=course_slug, **fields)
+            result.created.append(question.key)
+        elif all(getattr(question, name) == value for name, value in fields.items()):
+            result.unchanged.append(question.key)
+            continue
+        else:
+            for name, value in fields.items():
+                setattr(question, name, value)
+            result.updated.append(question.key)
+        try:
+            question.full_clean()
+        except ValidationError as exc:
+            result.problems.append(GiftProblem(item["line"], "; ".join(exc.messages)))
+            continue
+        planned.append(question)
+    result.problems.sort(key=lambda problem: problem.line)
+    if result.problems or dry_run:
+        return result
+    for question in planned:
+        question.save()
+        question_version_current(question=question)
+    audit_record(
+        action="question_bank_imported",
+        actor=actor,
+        request=request,
+        course=course_slug,
+        created=len(result.created),
+        updated=len(result.updated),
+    )
+    return result

@@ -53,6 +53,7 @@ SUPERVISOR_ONLY = {
     "supervisor": OK,
     "editor": FORBIDDEN,
 }
+EDITOR_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "editor": OK}
 CASES = {
     "home": ("get", None, {"anonymous": OK, "trainee": REDIRECT, "other_trainee": REDIRECT,
                            "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
@@ -67,6 +68,8 @@ CASES = {
     "cohort_invite": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,
                                                "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
+    "question_bank_gift": ("get", None, EDITOR_ONLY),
+    "question_bank_gift_export": ("get", None, {**EDITOR_ONLY, "editor": 400}),
 }  # fmt: skip
 
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("quizzes/bank/gift/", views.question_bank_gift, name="question_bank_gift"),
+    path("quizzes/bank/gift/export/", views.question_bank_gift_export, name="question_bank_gift_export"),
+]
