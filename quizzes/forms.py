@@ -35,3 +35,26 @@ class GiftExportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].choices = course_choices()
+
+
+class AccommodationForm(forms.Form):
+    learner = forms.ModelChoiceField(queryset=None, label="Trainee")
+    quiz = forms.ChoiceField(label="Quiz", help_text="Every quiz, or just one.")
+    extra_attempts = forms.IntegerField(min_value=0, max_value=20, initial=0, label="Extra attempts")
+    extra_minutes = forms.IntegerField(
+        min_value=0, max_value=600, initial=0, label="Extra minutes", help_text="Added to timed quizzes only."
+    )
+    reason = forms.CharField(max_length=300, help_text="For the record. No medical details.")
+
+    def __init__(self, *args, trainees, quizzes: list[tuple], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].queryset = trainees
+        self.fields["learner"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+        self.quizzes = {str(quiz.pk): quiz for quiz, _course in quizzes}
+        self.fields["quiz"].choices = [("", "All quizzes")] + [
+            (str(quiz.pk), f"{course} · {quiz.title}" if course else quiz.title) for quiz, course in quizzes
+        ]
+        self.fields["quiz"].required = False
+
+    def clean_quiz(self):
+        return self.quizzes.get(self.cleaned_data["quiz"]) if self.cleaned_data["quiz"] else None

@@ -21,7 +21,8 @@ from coursesite.progress.services import completion_record
 
 from .gift import GiftProblem, gift_parse
 from .grading import AnswerError, answer_clean, answer_grade, item_ids, option_ids
-from .models import Attempt, Question, QuestionVersion, QuizPage, Response
+from .models import Attempt, Question, QuestionVersion, QuizAccommodation, QuizPage, Response
+from .selectors import attempt_allowance
 
 # A submit that arrives this long after the deadline still counts its answers (network, slow clicks).
 SUBMIT_GRACE = timedelta(seconds=30)
@@ -114,6 +115,7 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
     get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
     now = timezone.now()
     attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("number"))
+    allowed, minutes = attempt_allowance(quiz=quiz, learner=learner)
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
     if open_attempt is not None:
         if not attempt_time_is_up(open_attempt, now):
@@ -121,10 +123,10 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
         # Time ran out on the open attempt: grade what was saved. If that was the last attempt
         # allowed, its results are the answer (raising here would roll the grading back).
         graded = attempt_submit(attempt=open_attempt, answers=None)
-        if quiz.attempts_allowed and len(attempts) >= quiz.attempts_allowed:
+        if allowed and len(attempts) >= allowed:
             return graded
-    if quiz.attempts_allowed and len(attempts) >= quiz.attempts_allowed:
-        raise AttemptLimitReached(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")
+    if allowed and len(attempts) >= allowed:
+        raise AttemptLimitReached(f"You have used all {allowed} attempts at this quiz.")
     number = (attempts[-1].number if attempts else 0) + 1
     seed = f"{quiz.pk}:{learner.pk}:{number}"
     rng = random.Random(seed)  # noqa: S311 - a reproducible shuffle, not a secret
@@ -137,7 +139,7 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
         {"version": v.pk, "type": v.content["type"], "order": _shown_order(v.content, rng, quiz.shuffle_options)}
         for v in versions
     ]
-    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    deadline = now + timedelta(minutes=minutes) if minutes else None
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -316,3 +318,35 @@ def question_bank_import(*, course_slug: str, text: str, actor, request=None, dr
         updated=len(result.updated),
     )
     return result
+
+
+@transaction.atomic
+def accommodation_grant(
+    *,
+    learner,
+    quiz: QuizPage | None,
+    extra_attempts: int,
+    extra_minutes: int,
+    reason: str,
+    granted_by,
+    request=None,
+) -> QuizAccommodation:
+    """Set a trainee's extra attempts and minutes at one quiz (or every quiz), replacing any earlier grant."""
+    accommodation = QuizAccommodation.objects.filter(learner=learner, quiz=quiz).first() or QuizAccommodation(
+        learner=learner, quiz=quiz
+    )
+    accommodation.extra_attempts, accommodation.extra_minutes = extra_attempts, extra_minutes
+    accommodation.reason, accommodation.granted_by, accommodation.granted_at = reason, granted_by, timezone.now()
+    accommodation.full_clean(validate_constraints=False)  # the partial unique constraints are the DB's job
+    accommodation.save()
+    audit_record(
+        action="quiz_accommodation_granted",
+        actor=granted_by,
+        target=learner,
+        request=request,
+        quiz=quiz.pk if quiz else None,
+        extra_attempts=extra_attempts,
+        extra_minutes=extra_minutes,
+        reason=reason,
+    )
+    return accommodation

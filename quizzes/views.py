@@ -1,14 +1,16 @@
 """Project views of the quizzes app (the quiz pages themselves are routes of `QuizPage`)."""
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from coursesite.people.access import EDITOR, access
+from coursesite.people.access import EDITOR, SUPERVISOR, access
+from coursesite.people.selectors import cohort_for_supervisor
 
-from .forms import GiftExportForm, GiftImportForm
+from .forms import AccommodationForm, GiftExportForm, GiftImportForm
 from .gift import gift_export
-from .selectors import bank_questions
-from .services import question_bank_import
+from .selectors import bank_questions, cohort_accommodations, cohort_trainees, quizzes_with_course
+from .services import accommodation_grant, question_bank_import
 
 
 @access(EDITOR)
@@ -41,3 +43,23 @@ def question_bank_gift_export(request):
     )
     response["Content-Disposition"] = f'attachment; filename="{course}{"-" + topic if topic else ""}.gift"'
     return response
+
+
+@access(SUPERVISOR)
+def quiz_accommodations(request, cohort_id: int):
+    """A supervisor's grants of extra attempts and time to the trainees of one of their cohorts."""
+    cohort = cohort_for_supervisor(request.user, cohort_id)
+    form = AccommodationForm(
+        request.POST or None, trainees=cohort_trainees(cohort=cohort), quizzes=quizzes_with_course()
+    )
+    if request.method == "POST" and form.is_valid():
+        accommodation_grant(**form.cleaned_data, granted_by=request.user, request=request)
+        messages.success(request, f"Saved the accommodation for {form.cleaned_data['learner'].display_name}.")
+        return redirect("quiz_accommodations", cohort_id=cohort.pk)
+    context = {
+        "cohort": cohort,
+        "form": form,
+        "accommodations": cohort_accommodations(cohort=cohort),
+        "has_trainees": form.fields["learner"].queryset.exists(),
+    }
+    return render(request, "quizzes/accommodations.html", context, status=400 if form.errors else 200)

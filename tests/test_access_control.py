@@ -68,6 +68,7 @@ CASES = {
     "cohort_invite": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,
                                                "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
+    "quiz_accommodations": ("get", _cohort, SUPERVISOR_ONLY),
     "question_bank_gift": ("get", None, EDITOR_ONLY),
     "question_bank_gift_export": ("get", None, {**EDITOR_ONLY, "editor": 400}),
 }  # fmt: skip
