@@ -236,3 +236,15 @@ def cohort_accommodations(*, cohort) -> list[QuizAccommodation]:
         .select_related("learner", "quiz", "granted_by")
         .order_by("learner__display_name", "learner__email", "quiz__path")
     )
+
+
+def supervised_learners(user) -> QuerySet:
+    """The trainees of every cohort this supervisor manages (everyone's, for a superuser)."""
+    from coursesite.people.models import Membership, User
+    from coursesite.people.selectors import cohorts_for_supervisor
+
+    if user.is_superuser:
+        return User.objects.all()
+    return User.objects.filter(
+        memberships__cohort__in=cohorts_for_supervisor(user).values("pk"), memberships__role=Membership.Role.TRAINEE
+    )

@@ -1,15 +1,18 @@
 """Project views of the quizzes app (the quiz pages themselves are routes of `QuizPage`)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from coursesite.people.access import EDITOR, SUPERVISOR, access
+from coursesite.people.access import AUTHENTICATED, EDITOR, SUPERVISOR, access
 from coursesite.people.selectors import cohort_for_supervisor
 
+from .analysis import MIN_RESPONSES, quiz_item_analysis
 from .forms import AccommodationForm, GiftExportForm, GiftImportForm
 from .gift import gift_export
-from .selectors import bank_questions, cohort_accommodations, cohort_trainees, quizzes_with_course
+from .models import QuizPage
+from .selectors import bank_questions, cohort_accommodations, cohort_trainees, quizzes_with_course, supervised_learners
 from .services import accommodation_grant, question_bank_import
 
 
@@ -63,3 +66,16 @@ def quiz_accommodations(request, cohort_id: int):
         "has_trainees": form.fields["learner"].queryset.exists(),
     }
     return render(request, "quizzes/accommodations.html", context, status=400 if form.errors else 200)
+
+
+@access(AUTHENTICATED)
+def quiz_analysis(request, quiz_id: int):
+    """Item analysis of one quiz: editors see every attempt, supervisors their own cohorts' trainees'."""
+    # Two roles share this page; the access policies name one role each, so the check is here.
+    if not (request.user.is_editor or request.user.is_supervisor):
+        raise PermissionDenied
+    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    learners = None if request.user.is_editor else supervised_learners(request.user)
+    items = quiz_item_analysis(quiz=quiz, learners=learners)
+    context = {"quiz": quiz, "items": items, "scoped": learners is not None, "min_responses": MIN_RESPONSES}
+    return render(request, "quizzes/analysis.html", context)
