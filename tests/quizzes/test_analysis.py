@@ -107,3 +107,12 @@ def test_analysis_page_queries_do_not_grow_with_attempts(client, answered_quiz, 
             learner = UserFactory()
             attempt_submit(attempt=attempt_start(quiz=answered_quiz, learner=learner), answers={1: "true"})
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_quiz_page_links_the_analysis_for_staff_only(client, answered_quiz, trainee, editor):
+    link = reverse("quiz_analysis", kwargs={"quiz_id": answered_quiz.pk})
+    client.force_login(trainee)
+    assert link not in client.get(answered_quiz.url).content.decode()
+    client.force_login(editor)
+    assert link in client.get(answered_quiz.url).content.decode()
