@@ -189,6 +189,11 @@ class Attempt(models.Model):
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
 
+    @property
+    def time_limit_minutes(self) -> int:
+        """This attempt's own limit, accommodations included (0: none)."""
+        return round((self.deadline - self.started_at).total_seconds() / 60) if self.deadline else 0
+
 
 class Response(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
@@ -213,3 +218,40 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id} #{self.position}"
+
+
+class QuizAccommodation(models.Model):
+    """Extra attempts and time a supervisor grants one trainee, at one quiz or (quiz empty) at every quiz.
+
+    Extras add up: an all-quizzes grant and a grant for this quiz both count. Written only by
+    `quizzes.services.accommodation_grant`; read by `quizzes.selectors.attempt_allowance`.
+    """
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_accommodations")
+    quiz = models.ForeignKey(
+        QuizPage, on_delete=models.CASCADE, null=True, blank=True, related_name="accommodations",
+        help_text="Empty: every quiz.",
+    )  # fmt: skip
+    extra_attempts = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(20)])
+    extra_minutes = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(600)])
+    reason = models.CharField(max_length=300, help_text="Why, for the record (no medical details).")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "quiz"], condition=Q(quiz__isnull=False), name="one_accommodation_per_learner_quiz"
+            ),
+            models.UniqueConstraint(
+                fields=["learner"], condition=Q(quiz__isnull=True), name="one_all_quizzes_accommodation_per_learner"
+            ),
+            models.CheckConstraint(
+                condition=Q(extra_attempts__lte=20) & Q(extra_minutes__lte=600), name="accommodation_extras_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.quiz_id or 'all quizzes'}"

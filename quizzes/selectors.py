@@ -5,10 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 import markdown
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Attempt, QuizPage
+from .models import Attempt, Question, QuizAccommodation, QuizPage
 
 
 def render_markdown(text: str) -> SafeString:
@@ -163,11 +164,26 @@ def learner_attempt(*, quiz: QuizPage, learner, attempt_id: int) -> Attempt:
     return attempt
 
 
+def attempt_allowance(*, quiz: QuizPage, learner) -> tuple[int, int]:
+    """(attempts allowed, time limit in minutes) for this learner, accommodations included; 0 means none.
+
+    Extras never turn an unlimited quiz into a limited one, nor give a time limit to an untimed one.
+    """
+    extras = QuizAccommodation.objects.filter(Q(quiz=quiz) | Q(quiz__isnull=True), learner=learner).aggregate(
+        attempts=Sum("extra_attempts"), minutes=Sum("extra_minutes")
+    )
+    attempts = quiz.attempts_allowed + (extras["attempts"] or 0) if quiz.attempts_allowed else 0
+    minutes = quiz.time_limit_minutes + (extras["minutes"] or 0) if quiz.time_limit_minutes else 0
+    return attempts, minutes
+
+
 @dataclass
 class QuizIntro:
     attempts: list[Attempt]
     open_attempt: Attempt | None
     attempts_left: int | None  # None: unlimited
+    attempts_allowed: int = 0
+    time_limit_minutes: int = 0
 
     @property
     def can_start(self) -> bool:
@@ -177,5 +193,58 @@ class QuizIntro:
 def quiz_intro(*, quiz: QuizPage, learner) -> QuizIntro:
     attempts = list(Attempt.objects.filter(quiz=quiz, learner=learner).order_by("number"))
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
-    left = max(0, quiz.attempts_allowed - len(attempts)) if quiz.attempts_allowed else None
-    return QuizIntro(attempts=attempts, open_attempt=open_attempt, attempts_left=left)
+    allowed, minutes = attempt_allowance(quiz=quiz, learner=learner)
+    left = max(0, allowed - len(attempts)) if allowed else None
+    return QuizIntro(
+        attempts=attempts,
+        open_attempt=open_attempt,
+        attempts_left=left,
+        attempts_allowed=allowed,
+        time_limit_minutes=minutes,
+    )
+
+
+def bank_questions(*, course_slug: str, topic: str = "") -> list[Question]:
+    """A course's bank (or one topic of it), for export."""
+    questions = Question.objects.filter(course_slug=course_slug).order_by("topic", "key")
+    return list(questions.filter(topic=topic) if topic else questions)
+
+
+def cohort_trainees(*, cohort) -> QuerySet:
+    from coursesite.people.models import Membership, User
+
+    return User.objects.filter(memberships__cohort=cohort, memberships__role=Membership.Role.TRAINEE).order_by(
+        "display_name", "email"
+    )
+
+
+def quizzes_with_course() -> list[tuple[QuizPage, str]]:
+    """Every live quiz with its course's title, in tree order, in two queries."""
+    from lessons.models import CoursePage
+
+    quizzes = list(QuizPage.objects.live().order_by("path").only("title", "path", "depth"))
+    courses = dict(
+        CoursePage.objects.filter(path__in={q.path[: -QuizPage.steplen] for q in quizzes}).values_list("path", "title")
+    )
+    return [(quiz, courses.get(quiz.path[: -QuizPage.steplen], "")) for quiz in quizzes]
+
+
+def cohort_accommodations(*, cohort) -> list[QuizAccommodation]:
+    """The accommodations of the cohort's trainees, in one query."""
+    return list(
+        QuizAccommodation.objects.filter(learner__in=cohort_trainees(cohort=cohort))
+        .select_related("learner", "quiz", "granted_by")
+        .order_by("learner__display_name", "learner__email", "quiz__path")
+    )
+
+
+def supervised_learners(user) -> QuerySet:
+    """The trainees of every cohort this supervisor manages (everyone's, for a superuser)."""
+    from coursesite.people.models import Membership, User
+    from coursesite.people.selectors import cohorts_for_supervisor
+
+    if user.is_superuser:
+        return User.objects.all()
+    return User.objects.filter(
+        memberships__cohort__in=cohorts_for_supervisor(user).values("pk"), memberships__role=Membership.Role.TRAINEE
+    )

@@ -5,11 +5,13 @@ question versions the attempt was built from.
 """
 
 import random
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,8 +19,10 @@ from django.utils import timezone
 from coursesite.audit.services import audit_record
 from coursesite.progress.services import completion_record
 
+from .gift import GiftProblem, gift_parse
 from .grading import AnswerError, answer_clean, answer_grade, item_ids, option_ids
-from .models import Attempt, Question, QuestionVersion, QuizPage, Response
+from .models import Attempt, Question, QuestionVersion, QuizAccommodation, QuizPage, Response
+from .selectors import attempt_allowance
 
 # A submit that arrives this long after the deadline still counts its answers (network, slow clicks).
 SUBMIT_GRACE = timedelta(seconds=30)
@@ -111,6 +115,7 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
     get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
     now = timezone.now()
     attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("number"))
+    allowed, minutes = attempt_allowance(quiz=quiz, learner=learner)
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
     if open_attempt is not None:
         if not attempt_time_is_up(open_attempt, now):
@@ -118,10 +123,10 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
         # Time ran out on the open attempt: grade what was saved. If that was the last attempt
         # allowed, its results are the answer (raising here would roll the grading back).
         graded = attempt_submit(attempt=open_attempt, answers=None)
-        if quiz.attempts_allowed and len(attempts) >= quiz.attempts_allowed:
+        if allowed and len(attempts) >= allowed:
             return graded
-    if quiz.attempts_allowed and len(attempts) >= quiz.attempts_allowed:
-        raise AttemptLimitReached(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")
+    if allowed and len(attempts) >= allowed:
+        raise AttemptLimitReached(f"You have used all {allowed} attempts at this quiz.")
     number = (attempts[-1].number if attempts else 0) + 1
     seed = f"{quiz.pk}:{learner.pk}:{number}"
     rng = random.Random(seed)  # noqa: S311 - a reproducible shuffle, not a secret
@@ -134,7 +139,7 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
         {"version": v.pk, "type": v.content["type"], "order": _shown_order(v.content, rng, quiz.shuffle_options)}
         for v in versions
     ]
-    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    deadline = now + timedelta(minutes=minutes) if minutes else None
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -247,3 +252,101 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None, flagged:
         score=str(attempt.score),
     )
     return attempt
+
+
+@dataclass
+class BankImport:
+    """What a GIFT import did (or, on a dry run or with problems, would do): keys by outcome."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[GiftProblem] = field(default_factory=list)
+
+    @property
+    def imported(self) -> bool:
+        return not self.problems
+
+
+QUESTION_FIELDS = ("type", "topic", "scenario", "text", "data", "feedback")
+
+
+@transaction.atomic
+def question_bank_import(*, course_slug: str, text: str, actor, request=None, dry_run: bool = False) -> BankImport:
+    """Import a GIFT file into a course's bank, all or nothing: any problem and nothing is written."""
+    items, problems = gift_parse(text)
+    result = BankImport(problems=list(problems))
+    existing = {q.key: q for q in Question.objects.filter(key__in=[item["id"] for item in items])}
+    planned: list[Question] = []
+    for item in items:
+        fields = {"type": item["type"], "topic": item["topic"], "scenario": "", "text": item["text"]}
+        fields |= {"data": item["data"], "feedback": item["feedback"]}
+        question = existing.get(item["id"])
+        if question is not None and question.course_slug != course_slug:
+            result.problems.append(
+                GiftProblem(item["line"], f"the title {item['id']!r} is a question of course {question.course_slug!r}")
+            )
+            continue
+        if question is None:
+            question = Question(key=item["id"], course_slug=course_slug, **fields)
+            result.created.append(question.key)
+        elif all(getattr(question, name) == value for name, value in fields.items()):
+            result.unchanged.append(question.key)
+            continue
+        else:
+            for name, value in fields.items():
+                setattr(question, name, value)
+            result.updated.append(question.key)
+        try:
+            question.full_clean()
+        except ValidationError as exc:
+            result.problems.append(GiftProblem(item["line"], "; ".join(exc.messages)))
+            continue
+        planned.append(question)
+    result.problems.sort(key=lambda problem: problem.line)
+    if result.problems or dry_run:
+        return result
+    for question in planned:
+        question.save()
+        question_version_current(question=question)
+    audit_record(
+        action="question_bank_imported",
+        actor=actor,
+        request=request,
+        course=course_slug,
+        created=len(result.created),
+        updated=len(result.updated),
+    )
+    return result
+
+
+@transaction.atomic
+def accommodation_grant(
+    *,
+    learner,
+    quiz: QuizPage | None,
+    extra_attempts: int,
+    extra_minutes: int,
+    reason: str,
+    granted_by,
+    request=None,
+) -> QuizAccommodation:
+    """Set a trainee's extra attempts and minutes at one quiz (or every quiz), replacing any earlier grant."""
+    accommodation = QuizAccommodation.objects.filter(learner=learner, quiz=quiz).first() or QuizAccommodation(
+        learner=learner, quiz=quiz
+    )
+    accommodation.extra_attempts, accommodation.extra_minutes = extra_attempts, extra_minutes
+    accommodation.reason, accommodation.granted_by, accommodation.granted_at = reason, granted_by, timezone.now()
+    accommodation.full_clean(validate_constraints=False)  # the partial unique constraints are the DB's job
+    accommodation.save()
+    audit_record(
+        action="quiz_accommodation_granted",
+        actor=granted_by,
+        target=learner,
+        request=request,
+        quiz=quiz.pk if quiz else None,
+        extra_attempts=extra_attempts,
+        extra_minutes=extra_minutes,
+        reason=reason,
+    )
+    return accommodation

@@ -45,6 +45,13 @@ def _invitation(world):
     return {"token": world["invitation"].token}
 
 
+def _quiz(world):
+    from tests.factories import QuestionFactory, make_course, make_quiz
+
+    course = make_course(lessons=0, slug="access-quiz-course")
+    return {"quiz_id": make_quiz(course, questions=[QuestionFactory()]).pk}
+
+
 SUPERVISOR_ONLY = {
     "anonymous": LOGIN,
     "trainee": FORBIDDEN,
@@ -53,6 +60,7 @@ SUPERVISOR_ONLY = {
     "supervisor": OK,
     "editor": FORBIDDEN,
 }
+EDITOR_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "editor": OK}
 CASES = {
     "home": ("get", None, {"anonymous": OK, "trainee": REDIRECT, "other_trainee": REDIRECT,
                            "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
@@ -67,6 +75,11 @@ CASES = {
     "cohort_invite": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,
                                                "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
+    "quiz_analysis": ("get", _quiz, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "trainee": FORBIDDEN,
+                                     "other_trainee": FORBIDDEN}),
+    "quiz_accommodations": ("get", _cohort, SUPERVISOR_ONLY),
+    "question_bank_gift": ("get", None, EDITOR_ONLY),
+    "question_bank_gift_export": ("get", None, {**EDITOR_ONLY, "editor": 400}),
 }  # fmt: skip
 
 

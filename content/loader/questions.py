@@ -67,7 +67,7 @@ def _decimal(value, what: str, source: str, line: int) -> str:
     return str(value)
 
 
-def _type_data(item: dict, source: str, line: int) -> dict:
+def type_data(item: dict, source: str, line: int) -> dict:
     """The `data` JSON of a Question, in the shape quizzes.grading reads."""
     kind = item["type"]
     if kind in ("single", "multiple"):
@@ -162,7 +162,7 @@ def parse_questions(path: Path, root: Path, course_slug: str) -> list[QuestionDa
             "lesson_slug": str(item.get("lesson", "")),
             "scenario": scenarios.get(item.get("scenario"), ""),
             "text": str(item["text"]).strip(),
-            "data": _type_data(item, source, line),
+            "data": type_data(item, source, line),
             "feedback": str(item["feedback"]).strip(),
         }
         questions.append(QuestionData(source=f"{source}#{item['id']}", line=line, key=str(item["id"]), fields=fields))

@@ -1,5 +1,7 @@
 """The main journeys, in a real browser (Playwright driving Debian's Chromium)."""
 
+import re
+
 import pytest
 
 from coursesite.people.models import User
@@ -66,3 +68,21 @@ def test_a_newcomer_signs_up_with_an_enrolment_key(page, cohort):
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url("**/confirm-email/**")
     assert User.objects.filter(email="jordan@example.test").exists()
+
+
+def test_a_timed_attempt_counts_down_and_autosaves_a_changed_answer(page, trainee):
+    from quizzes.models import Response
+    from tests.factories import QuestionFactory, make_quiz
+
+    quiz = make_quiz(
+        make_course(lessons=0, slug="timed"), questions=[QuestionFactory(type="truefalse")], time_limit_minutes=10
+    )
+    log_in(page, trainee.email)
+    page.goto(quiz.url)
+    page.get_by_role("button", name="Start the quiz").click()
+    timer = page.locator("[data-timer]")
+    timer.wait_for(state="visible")
+    assert timer.inner_text().startswith(("Time left: 9:", "Time left: 10:"))
+    page.get_by_label("True").check()
+    page.get_by_role("status").filter(has_text=re.compile(r"^Saved \d")).wait_for()
+    assert Response.objects.get(attempt__learner=trainee, position=1).answer == "true"
