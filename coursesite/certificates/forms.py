@@ -60,7 +60,10 @@ class SignOffForm(_TraineeCourseForm):
 class RuleExceptionForm(_TraineeCourseForm):
     step = forms.TypedChoiceField(label="Step to waive", coerce=int)
     reason = forms.CharField(
-        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="Kept on record and audited."
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept on record and audited.",
     )
 
     def __init__(self, *args, course_steps: list, **kwargs):

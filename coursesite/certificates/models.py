@@ -128,9 +128,7 @@ class Certificate(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.VALID)
     issued_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
-    previous = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replacements"
-    )
+    previous = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replacements")
     revoked_reason = models.TextField(blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -187,9 +185,12 @@ class Certificate(models.Model):
 
     @property
     def public_status_label(self) -> str:
-        return {"valid": "Valid", "expired": "Expired", "revoked": "Revoked", "superseded": "Replaced by a newer certificate"}[
-            self.public_status
-        ]
+        return {
+            "valid": "Valid",
+            "expired": "Expired",
+            "revoked": "Revoked",
+            "superseded": "Replaced by a newer certificate",
+        }[self.public_status]
 
     @property
     def pdf_ready(self) -> bool:

@@ -76,5 +76,7 @@ def certificate_html(certificate: Certificate) -> str:
 def certificate_pdf_bytes(certificate: Certificate) -> bytes:
     document = HTML(string=certificate_html(certificate), base_url=BASE_URL, url_fetcher=SafeURLFetcher()).render()
     if len(document.pages) > settings.CERTIFICATE_MAX_PAGES:
-        raise RenderError(f"The certificate ran to {len(document.pages)} pages; the limit is {settings.CERTIFICATE_MAX_PAGES}.")
+        raise RenderError(
+            f"The certificate ran to {len(document.pages)} pages; the limit is {settings.CERTIFICATE_MAX_PAGES}."
+        )
     return document.write_pdf()

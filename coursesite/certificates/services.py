@@ -110,7 +110,9 @@ def certificate_issue(*, learner, course, request: HttpRequest | None = None) ->
     return certificate
 
 
-def certificate_revoke(*, certificate: Certificate, actor, reason: str, request: HttpRequest | None = None) -> Certificate:
+def certificate_revoke(
+    *, certificate: Certificate, actor, reason: str, request: HttpRequest | None = None
+) -> Certificate:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the certificate is revoked: the verification page shows it."})

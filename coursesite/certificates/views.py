@@ -18,7 +18,9 @@ from .forms import ReissueForm, RevokeForm, RuleExceptionForm, SignOffForm, Veri
 
 @access(AUTHENTICATED)
 def my_certificates(request):
-    return render(request, "certificates/my_certificates.html", {"certificates": selectors.certificates_for_learner(request.user)})
+    return render(
+        request, "certificates/my_certificates.html", {"certificates": selectors.certificates_for_learner(request.user)}
+    )
 
 
 @access(AUTHENTICATED)
@@ -28,7 +30,9 @@ def certificate_download(request, certificate_id: int):
         from .rendering import certificate_pdf_bytes  # WeasyPrint takes half a second to import
 
         # The background render has not run yet: render now (≈0.25 s) and keep the file for next time.
-        certificate = services.certificate_pdf_store(certificate=certificate, content=certificate_pdf_bytes(certificate))
+        certificate = services.certificate_pdf_store(
+            certificate=certificate, content=certificate_pdf_bytes(certificate)
+        )
     filename = f"certificate-{slugify(certificate.course_title)[:60] or 'course'}-{certificate.code}.pdf"
     return FileResponse(
         certificate.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
@@ -150,7 +154,12 @@ def certificate_rule_exception(request, cohort_id: int):
     learner = form.cleaned_data["learner"]
     course, step = form.cleaned_data["step"]
     services.rule_exception_grant(
-        learner=learner, course=course, step=step, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        learner=learner,
+        course=course,
+        step=step,
+        actor=request.user,
+        reason=form.cleaned_data["reason"],
+        request=request,
     )
     messages.success(request, f"Exception recorded: “{step.title}” is waived for {learner}.")
     return redirect("cohort_certificates", cohort_id=cohort.pk)

@@ -53,7 +53,9 @@ def test_issuing_snapshots_the_learner_course_rule_and_content_revisions(trainee
     revisions = {s.pk: s.latest_revision_id for s in course.get_children()}
     assert {s["step"]: s["content_revision"] for s in certificate.evidence["steps"]} == revisions
     assert certificate.evidence["rule"]["all_live_steps_passed"] is True
-    assert AuditEvent.objects.filter(action="certificate_issued", target=f"certificates.certificate:{certificate.pk}").exists()
+    assert AuditEvent.objects.filter(
+        action="certificate_issued", target=f"certificates.certificate:{certificate.pk}"
+    ).exists()
 
 
 def test_a_course_valid_for_zero_months_gives_a_certificate_that_never_expires(trainee, course):
@@ -85,7 +87,9 @@ def test_verification_codes_are_long_random_and_typed_forgivingly():
     assert normalise_code("abcd-efgh ijkl mnop") == "ABCDEFGHIJKLMNOP"
 
 
-def test_completing_the_last_step_issues_the_certificate_after_commit(trainee, course, django_capture_on_commit_callbacks):
+def test_completing_the_last_step_issues_the_certificate_after_commit(
+    trainee, course, django_capture_on_commit_callbacks
+):
     *first, last = course.get_children()
     for step in first:
         completion_record(learner=trainee, step=step, course=course)
@@ -206,3 +210,21 @@ def test_adding_months_clamps_to_the_end_of_the_month():
     assert add_months(datetime(2026, 1, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
     assert add_months(datetime(2026, 11, 15, tzinfo=UTC), 14) == datetime(2028, 1, 15, tzinfo=UTC)
     assert add_months(datetime(2026, 3, 1, tzinfo=UTC), 0) - datetime(2026, 3, 1, tzinfo=UTC) == timedelta(0)
+
+
+def test_losing_the_race_between_read_and_insert_returns_the_winners_certificate(trainee, course, monkeypatch):
+    from coursesite.certificates import services
+
+    complete_all(trainee, course)
+    original = services.rule_evaluate
+    winner = {}
+
+    def another_worker_issues_meanwhile(**kwargs):
+        result = original(**kwargs)
+        winner["certificate"] = CertificateFactory(learner=trainee, course=course)
+        return result
+
+    monkeypatch.setattr(services, "rule_evaluate", another_worker_issues_meanwhile)
+    assert certificate_issue(learner=trainee, course=course) == winner["certificate"]
+    assert Certificate.objects.count() == 1
+    assert not AuditEvent.objects.filter(action="certificate_issued").exists()
