@@ -49,14 +49,9 @@ def answers_from_json(body: bytes) -> tuple[dict[int, Any], set[int] | None]:
 
 
 def read_answers(request, layout: list[dict]) -> tuple[dict[int, Any], set[int] | None]:
-    # The declared length, not request.body: a multipart body has already been streamed into POST
-    # (by the CSRF check) and can no longer be read raw.
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if (int(declared) if declared.isdigit() else 0) > MAX_PAYLOAD_BYTES:
+    if len(request.body) > MAX_PAYLOAD_BYTES:
         raise BadAnswers("Too much data was sent with these answers.")
     if request.content_type == "application/json":
-        if len(request.body) > MAX_PAYLOAD_BYTES:
-            raise BadAnswers("Too much data was sent with these answers.")
         return answers_from_json(request.body)
     return answers_from_form(request.POST, layout)
 

@@ -80,6 +80,8 @@ CASES = {
     "my_certificates": ("get", None, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}),
     # Only the learner downloads their own certificate; everyone else gets 404, supervisors included.
     "certificate_download": ("get", _certificate, {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "trainee": OK}),
+    "certificate_badge": ("get", _certificate, {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "trainee": OK}),
+    "badge_issuer": ("get", None, dict.fromkeys(ROLES, OK)),
     "verify": ("get", None, dict.fromkeys(ROLES, OK)),
     "certificate_verify": ("get", _code, dict.fromkeys(ROLES, OK)),
     "cohort_certificates": ("get", _cohort, SUPERVISOR_ONLY),

@@ -5,20 +5,22 @@ from . import views
 urlpatterns = [
     path("certificates/", views.my_certificates, name="my_certificates"),
     path("certificates/<int:certificate_id>/download/", views.certificate_download, name="certificate_download"),
-    path("certificates/cohorts/<int:cohort_id>/", views.cohort_certificates, name="cohort_certificates"),
+    path("certificates/<int:certificate_id>/badge/", views.certificate_badge, name="certificate_badge"),
+    path("certificates/issuer/", views.badge_issuer, name="badge_issuer"),
+    path("cohorts/<int:cohort_id>/certificates/", views.cohort_certificates, name="cohort_certificates"),
     path(
-        "certificates/cohorts/<int:cohort_id>/<int:certificate_id>/revoke/",
+        "cohorts/<int:cohort_id>/certificates/<int:certificate_id>/revoke/",
         views.certificate_revoke,
         name="certificate_revoke",
     ),
     path(
-        "certificates/cohorts/<int:cohort_id>/<int:certificate_id>/reissue/",
+        "cohorts/<int:cohort_id>/certificates/<int:certificate_id>/reissue/",
         views.certificate_reissue,
         name="certificate_reissue",
     ),
-    path("certificates/cohorts/<int:cohort_id>/sign-off/", views.certificate_sign_off, name="certificate_sign_off"),
+    path("cohorts/<int:cohort_id>/certificates/sign-off/", views.certificate_sign_off, name="certificate_sign_off"),
     path(
-        "certificates/cohorts/<int:cohort_id>/exception/",
+        "cohorts/<int:cohort_id>/certificates/exception/",
         views.certificate_rule_exception,
         name="certificate_rule_exception",
     ),

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -37,6 +37,26 @@ def certificate_download(request, certificate_id: int):
     return FileResponse(
         certificate.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )
+
+
+@access(AUTHENTICATED)
+def certificate_badge(request, certificate_id: int):
+    """The learner's certificate as a signed Open Badges 3.0 credential (VC-JWT) to import into a wallet."""
+    from .badges import credential_jwt
+
+    certificate = selectors.certificate_for_learner(request.user, certificate_id)
+    response = HttpResponse(credential_jwt(certificate), content_type="application/jwt")
+    filename = f"badge-{slugify(certificate.course_title)[:60] or 'course'}-{certificate.code}.jwt"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@access(PUBLIC)
+def badge_issuer(request):
+    """The issuer profile, with the public key that verifies our credentials."""
+    from .badges import issuer_profile
+
+    return JsonResponse(issuer_profile(), json_dumps_params={"indent": 2})
 
 
 def _rate_limited(request: HttpRequest) -> bool:
