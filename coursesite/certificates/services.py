@@ -40,14 +40,20 @@ def _enqueue_render(certificate: Certificate) -> None:
     transaction.on_commit(lambda: certificate_render_task.enqueue(certificate_id=certificate_id))
 
 
-def _create(*, learner, course, evidence: dict, previous: Certificate | None = None) -> Certificate:
+def _create(
+    *, learner, course, evidence: dict, previous: Certificate | None = None, keep_expiry_of: Certificate | None = None
+) -> Certificate:
     now = timezone.now()
     months = course.certificate_valid_months
+    if keep_expiry_of is not None:
+        expires_at = keep_expiry_of.expires_at  # a correction does not extend the validity
+    else:
+        expires_at = add_months(now, months) if months else None
     certificate = Certificate(
         learner=learner,
         course_id=course.pk,
         issued_at=now,
-        expires_at=add_months(now, months) if months else None,
+        expires_at=expires_at,
         previous=previous,
         learner_name=learner.display_name or learner.email,
         course_title=course.title,
@@ -133,9 +139,11 @@ def certificate_revoke(
 def certificate_reissue(
     *, certificate: Certificate, actor, reason: str = "", request: HttpRequest | None = None
 ) -> Certificate:
-    """A new certificate (current name and course details) linked to `certificate`, which is superseded.
+    """A corrected certificate (current name and course details) linked to `certificate`, which is superseded.
 
-    The rule must still be met. A revoked certificate stays revoked; a valid one becomes superseded.
+    The rule must still be met, and the new certificate expires when the old one did: a reissue corrects,
+    it does not renew (an expired certificate is renewed by completing the course again). A revoked
+    certificate stays revoked; a valid one becomes superseded.
     """
     if certificate.course_id is None:
         raise CertificateNotIssued(["The course of this certificate no longer exists."])
@@ -145,6 +153,10 @@ def certificate_reissue(
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status == Certificate.Status.SUPERSEDED:
             raise CertificateNotIssued(["This certificate has already been replaced."])
+        if old.is_expired():
+            raise CertificateNotIssued(
+                ["This certificate has expired: it is renewed when the course is completed again."]
+            )
         result = rule_evaluate(learner=learner, course=course)
         if not result.met:
             raise CertificateNotIssued(result.reasons)
@@ -152,7 +164,7 @@ def certificate_reissue(
         for other in current:
             other.status = Certificate.Status.SUPERSEDED
             other.save(update_fields=["status"])
-        new = _create(learner=learner, course=course, evidence=result.evidence, previous=old)
+        new = _create(learner=learner, course=course, evidence=result.evidence, previous=old, keep_expiry_of=old)
         audit_record(
             action="certificate_reissued", actor=actor, target=new, request=request, previous=old.pk, reason=reason
         )

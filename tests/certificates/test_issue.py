@@ -149,6 +149,7 @@ def test_reissuing_links_the_new_certificate_and_supersedes_the_old(trainee, sup
     old.refresh_from_db()
     assert old.status == "superseded" and new.previous == old and new.status == "valid"
     assert new.learner_name == "Corrected Name" and new.code != old.code
+    assert new.expires_at == old.expires_at  # a correction, not a renewal
     assert AuditEvent.objects.filter(action="certificate_reissued", actor=supervisor).exists()
     with pytest.raises(CertificateNotIssued):
         certificate_reissue(certificate=old, actor=supervisor)
@@ -228,3 +229,15 @@ def test_losing_the_race_between_read_and_insert_returns_the_winners_certificate
     assert certificate_issue(learner=trainee, course=course) == winner["certificate"]
     assert Certificate.objects.count() == 1
     assert not AuditEvent.objects.filter(action="certificate_issued").exists()
+
+
+def test_an_expired_certificate_cannot_be_reissued(trainee, supervisor, course):
+    complete_all(trainee, course)
+    old = certificate_issue(learner=trainee, course=course)
+    Certificate.objects.filter(pk=old.pk).update(
+        issued_at=datetime(2020, 1, 1, tzinfo=UTC), expires_at=datetime(2021, 1, 1, tzinfo=UTC)
+    )
+    old.refresh_from_db()
+    with pytest.raises(CertificateNotIssued, match="expired"):
+        certificate_reissue(certificate=old, actor=supervisor)
+    assert Certificate.objects.count() == 1
