@@ -241,3 +241,17 @@ def test_an_expired_certificate_cannot_be_reissued(trainee, supervisor, course):
     with pytest.raises(CertificateNotIssued, match="expired"):
         certificate_reissue(certificate=old, actor=supervisor)
     assert Certificate.objects.count() == 1
+
+
+def test_with_the_database_queue_a_completion_queues_the_issue_task_with_ids_only(
+    trainee, course, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        completion_record(learner=trainee, step=course.get_children().first(), course=course)
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "coursesite.certificates.tasks.certificate_issue_task"
+    assert queued.args_kwargs == {"args": [], "kwargs": {"learner_id": trainee.pk, "course_id": course.pk}}
+    assert not Certificate.objects.exists()  # nothing runs until a worker picks it up
