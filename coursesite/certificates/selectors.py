@@ -62,6 +62,15 @@ def cohort_certificates(cohort: Cohort) -> list[Certificate]:
     )
 
 
+def cohort_current_certificates(cohort: Cohort) -> list[Certificate]:
+    """The cohort's trainees' current (valid, unexpired or not) certificates, in one query."""
+    return list(
+        Certificate.objects.current()
+        .filter(learner__in=_cohort_trainee_ids(cohort))
+        .order_by("learner_name", "course_title", "pk")
+    )
+
+
 def cohort_certificate(cohort: Cohort, certificate_id: int) -> Certificate:
     """A certificate of one of the cohort's trainees, or 404."""
     return get_object_or_404(

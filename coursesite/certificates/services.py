@@ -1,6 +1,8 @@
 """Every change to certificates and to the decisions they rest on: atomic, validated, audited."""
 
 import calendar
+import tempfile
+import zipfile
 from datetime import datetime
 
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import slugify
 
 from coursesite.audit.services import audit_record
 
@@ -181,6 +184,28 @@ def certificate_pdf_store(*, certificate: Certificate, content: bytes) -> Certif
         default_storage.delete(name)
     certificate.refresh_from_db(fields=["pdf", "pdf_rendered_at"])
     return certificate
+
+
+def certificates_zip(
+    *, certificates: list[Certificate], actor, cohort, request: HttpRequest | None = None
+) -> tempfile.SpooledTemporaryFile:
+    """A ZIP of stored certificate PDFs (a temporary file, rewound), with the export audited."""
+    # Returned open: the FileResponse that streams it closes it.
+    archive = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for certificate in certificates:
+            name = f"{slugify(certificate.learner_name)[:60] or 'learner'}-{slugify(certificate.course_title)[:60]}"
+            with certificate.pdf.open("rb") as pdf:
+                bundle.writestr(f"{name}-{certificate.code}.pdf", pdf.read())
+    archive.seek(0)
+    audit_record(
+        action="certificates_exported",
+        actor=actor,
+        target=cohort,
+        request=request,
+        certificates=[c.pk for c in certificates],
+    )
+    return archive
 
 
 def sign_off_grant(*, learner, course, actor, note: str = "", request: HttpRequest | None = None) -> SignOff:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("certificates/<int:certificate_id>/badge/", views.certificate_badge, name="certificate_badge"),
     path("certificates/issuer/", views.badge_issuer, name="badge_issuer"),
     path("cohorts/<int:cohort_id>/certificates/", views.cohort_certificates, name="cohort_certificates"),
+    path("cohorts/<int:cohort_id>/certificates/zip/", views.cohort_certificates_zip, name="cohort_certificates_zip"),
     path(
         "cohorts/<int:cohort_id>/certificates/<int:certificate_id>/revoke/",
         views.certificate_revoke,

@@ -112,6 +112,29 @@ def cohort_certificates(request, cohort_id: int):
     return _cohort_page(request, cohort_for_supervisor(request.user, cohort_id))
 
 
+@access(SUPERVISOR)
+def cohort_certificates_zip(request, cohort_id: int):
+    """Every current certificate PDF of the cohort in one ZIP; missing PDFs are queued first."""
+    from .tasks import certificate_render_task
+
+    cohort = cohort_for_supervisor(request.user, cohort_id)
+    certificates = selectors.cohort_current_certificates(cohort)
+    if not certificates:
+        messages.info(request, "There are no current certificates to download yet.")
+        return redirect("cohort_certificates", cohort_id=cohort.pk)
+    missing = [c for c in certificates if not c.pdf]
+    if missing:
+        for certificate in missing:
+            certificate_render_task.enqueue(certificate_id=certificate.pk)
+        messages.info(
+            request, f"{len(missing)} certificate PDF(s) are being prepared. Try the download again in a minute."
+        )
+        return redirect("cohort_certificates", cohort_id=cohort.pk)
+    archive = services.certificates_zip(certificates=certificates, actor=request.user, cohort=cohort, request=request)
+    filename = f"certificates-{slugify(cohort.name)[:60] or 'cohort'}-{timezone.localdate():%Y-%m-%d}.zip"
+    return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+
+
 @require_POST
 @access(SUPERVISOR)
 def certificate_revoke(request, cohort_id: int, certificate_id: int):

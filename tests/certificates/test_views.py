@@ -224,3 +224,36 @@ def test_my_certificates_is_in_the_navigation(client, trainee):
     client.force_login(trainee)
     response = client.get(reverse("my_certificates"))
     assert {"label": "My certificates", "url": "/certificates/", "current": True} in response.context["nav_items"]
+
+
+def test_a_supervisor_downloads_the_cohorts_current_certificates_as_one_zip(
+    client, supervisor, cohort, trainee, other_trainee
+):
+    import zipfile
+    from io import BytesIO
+
+    mine = stored_pdf(CertificateFactory(learner=trainee, learner_name="Finley Finished", course_title="HIPAA"))
+    stored_pdf(CertificateFactory(learner=trainee, status="superseded"))
+    stored_pdf(CertificateFactory(learner=other_trainee))
+    client.force_login(supervisor)
+    response = client.get(reverse("cohort_certificates_zip", args=[cohort.pk]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    bundle = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+    assert bundle.namelist() == [f"finley-finished-hipaa-{mine.code}.pdf"]
+    assert bundle.read(bundle.namelist()[0]) == b"%PDF-1.7 cached"
+    event = AuditEvent.objects.get(action="certificates_exported")
+    assert event.actor == supervisor and event.detail["certificates"] == [mine.pk]
+
+
+def test_the_zip_waits_until_every_pdf_is_rendered(client, supervisor, cohort, trainee, monkeypatch):
+    from types import SimpleNamespace
+
+    from coursesite.certificates import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks, "certificate_render_task", SimpleNamespace(enqueue=lambda **kw: queued.append(kw)))
+    certificate = CertificateFactory(learner=trainee)
+    client.force_login(supervisor)
+    response = client.get(reverse("cohort_certificates_zip", args=[cohort.pk]))
+    assert response.status_code == 302 and queued == [{"certificate_id": certificate.pk}]
+    assert not AuditEvent.objects.filter(action="certificates_exported").exists()
