@@ -195,3 +195,19 @@ class Certificate(models.Model):
     @property
     def pdf_ready(self) -> bool:
         return bool(self.pdf)
+
+
+class ExpiryReminder(models.Model):
+    """One row per reminder e-mailed, so that each rung of the ladder reaches a certificate once."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "days_before"], name="one_reminder_per_certificate_rung")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days_before}-day reminder for certificate {self.certificate_id}"

@@ -1,22 +1,26 @@
 """Every change to certificates and to the decisions they rest on: atomic, validated, audited."""
 
 import calendar
+import math
 import tempfile
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from coursesite.audit.services import audit_record
 
-from .models import Certificate, RuleException, SignOff
+from .models import Certificate, ExpiryReminder, RuleException, SignOff
 from .rules import rule_evaluate
 
 
@@ -206,6 +210,50 @@ def certificates_zip(
         certificates=[c.pk for c in certificates],
     )
     return archive
+
+
+def expiry_reminders_send(*, now: datetime | None = None) -> int:
+    """E-mail holders whose current certificate expires soon: the most urgent rung of the ladder due,
+    once per rung (an ExpiryReminder row per rung). Returns how many e-mails were sent.
+
+    A rung missed while the job was not running is skipped, never sent late alongside a newer one.
+    """
+    now = now or timezone.now()
+    ladder = sorted(set(settings.CERTIFICATE_REMINDER_DAYS))
+    if not ladder:
+        return 0
+    due = (
+        Certificate.objects.current()
+        .filter(expires_at__gt=now, expires_at__lte=now + timedelta(days=ladder[-1]))
+        .select_related("learner")
+        .prefetch_related("reminders")
+    )
+    sent = 0
+    for certificate in due:
+        days_left = (certificate.expires_at - now) / timedelta(days=1)
+        rung = next(days for days in ladder if days_left <= days)
+        if any(reminder.days_before <= rung for reminder in certificate.reminders.all()):
+            continue  # this rung, or a more urgent one, has already gone out
+        try:
+            with transaction.atomic():
+                ExpiryReminder.objects.create(certificate=certificate, days_before=rung, sent_at=now)
+                audit_record(action="certificate_expiry_reminder", target=certificate, days_before=rung)
+        except IntegrityError:
+            continue  # another run sent it
+        _send_expiry_reminder(certificate, days_left=max(1, math.ceil(days_left)))
+        sent += 1
+    return sent
+
+
+def _send_expiry_reminder(certificate: Certificate, *, days_left: int) -> None:
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("my_certificates")
+    context = {"certificate": certificate, "days_left": days_left, "link": link}
+    send_mail(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your {certificate.course_title} certificate expires soon",
+        message=render_to_string("certificates/email/expiry_reminder.txt", context),
+        from_email=None,
+        recipient_list=[certificate.learner.email],
+    )
 
 
 def sign_off_grant(*, learner, course, actor, note: str = "", request: HttpRequest | None = None) -> SignOff:

@@ -37,3 +37,11 @@ def certificate_render_task(*, certificate_id: int) -> bool:
         return False
     certificate_pdf_store(certificate=certificate, content=certificate_pdf_bytes(certificate))
     return True
+
+
+@task()
+def certificate_expiry_reminders_task() -> int:
+    """Send the expiry reminders that are due (queued daily by `manage.py certificate_reminders`)."""
+    from .services import expiry_reminders_send
+
+    return expiry_reminders_send()

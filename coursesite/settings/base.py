@@ -191,6 +191,8 @@ CERTIFICATE_SIGNATORY_NAME = env_str("CERTIFICATE_SIGNATORY_NAME", "")
 CERTIFICATE_SIGNATORY_TITLE = env_str("CERTIFICATE_SIGNATORY_TITLE", "Director of Training")
 CERTIFICATE_MAX_PAGES = 2  # a certificate is one page; more means hostile or broken input
 VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30)
+# Days before expiry when the holder is e-mailed a reminder (run `manage.py certificate_reminders` daily).
+CERTIFICATE_REMINDER_DAYS = [60, 30, 7]
 # Open Badges 3.0 credentials are signed with Ed25519: base64url of a 32-byte seed. Empty here means a
 # fixed development key (certificates/badges.py); production refuses to start without its own.
 OPEN_BADGES_SIGNING_KEY = env_str("OPEN_BADGES_SIGNING_KEY", "")
