@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("coursesite.people.urls")),
     path("", include("lessons.urls")),
     path("", include("quizzes.urls")),
+    path("", include("coursesite.certificates.urls")),
     # Wagtail serves the course tree last: /courses/<course>/<step>/
     path("courses/", include(wagtail_urls)),
 ]

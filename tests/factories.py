@@ -147,3 +147,19 @@ def make_quiz(course: CoursePage, *, questions: list[Question], slug: str = "qui
     )
     course.add_child(instance=quiz)
     return quiz
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A certificate row as the issuing service would write it (use the service to test issuing itself)."""
+
+    class Meta:
+        model = "certificates.Certificate"
+
+    learner = factory.SubFactory(UserFactory)
+    course = None
+    learner_name = factory.LazyAttribute(lambda c: c.learner.display_name)
+    course_title = factory.LazyAttribute(lambda c: c.course.title if c.course else "A course")
+    hours = 2
+    issuer = "Front Desk Academy"
+    signatory_title = "Director of Training"
+    evidence = factory.LazyFunction(lambda: {"rule": {"all_live_steps_passed": True}, "steps": []})

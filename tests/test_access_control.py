@@ -52,6 +52,18 @@ def _quiz(world):
     return {"quiz_id": make_quiz(course, questions=[QuestionFactory()]).pk}
 
 
+def _certificate(world):
+    return {"certificate_id": world["certificate"].pk}
+
+
+def _cohort_certificate(world):
+    return {"cohort_id": world["cohort"].pk, "certificate_id": world["certificate"].pk}
+
+
+def _code(world):
+    return {"code": world["certificate"].code}
+
+
 SUPERVISOR_ONLY = {
     "anonymous": LOGIN,
     "trainee": FORBIDDEN,
@@ -73,6 +85,20 @@ CASES = {
     "cohort_edit": ("get", _cohort, SUPERVISOR_ONLY),
     "cohort_rotate_key": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
     "cohort_invite": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "my_certificates": ("get", None, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}),
+    # Only the learner downloads their own certificate; everyone else gets 404, supervisors included.
+    "certificate_download": ("get", _certificate, {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "trainee": OK}),
+    "certificate_badge": ("get", _certificate, {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "trainee": OK}),
+    "badge_issuer": ("get", None, dict.fromkeys(ROLES, OK)),
+    "verify": ("get", None, dict.fromkeys(ROLES, OK)),
+    "certificate_verify": ("get", _code, dict.fromkeys(ROLES, OK)),
+    "cohort_certificates": ("get", _cohort, SUPERVISOR_ONLY),
+    # The world's certificate has no PDF yet: it is queued and the supervisor is sent back.
+    "cohort_certificates_zip": ("get", _cohort, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
+    "certificate_revoke": ("post", _cohort_certificate, {**SUPERVISOR_ONLY, "supervisor": 400}),  # no reason given
+    "certificate_reissue": ("post", _cohort_certificate, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
+    "certificate_sign_off": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "certificate_rule_exception": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,
                                                "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
     "quiz_analysis": ("get", _quiz, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "trainee": FORBIDDEN,
@@ -97,11 +123,14 @@ def test_every_project_url_has_an_access_case():
 @pytest.fixture
 def world(cohort, trainee, other_trainee, supervisor, other_supervisor, editor):
     from coursesite.people.models import Invitation
+    from tests.factories import CertificateFactory
 
     invitation = Invitation.objects.create(cohort=cohort, email="someone@example.test", invited_by=supervisor)
+    certificate = CertificateFactory(learner=trainee)
     return {
         "cohort": cohort,
         "invitation": invitation,
+        "certificate": certificate,
         "users": {
             "trainee": trainee,
             "other_trainee": other_trainee,

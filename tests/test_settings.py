@@ -70,3 +70,12 @@ def test_production_security_settings():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_an_open_badges_signing_key():
+    for value in ("", "too-short"):
+        env = production_env(OPEN_BADGES_SIGNING_KEY=value)
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode != 0 and "OPEN_BADGES_SIGNING_KEY" in result.stderr

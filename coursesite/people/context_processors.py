@@ -7,6 +7,7 @@ def navigation(request) -> dict:
     items: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated:
         items.append(("My training", reverse("my_training")))
+        items.append(("My certificates", reverse("my_certificates")))
         if user.is_supervisor:
             items.append(("My cohorts", reverse("my_cohorts")))
         if user.is_editor:

@@ -6,6 +6,21 @@ from django.utils import timezone
 from coursesite.audit.services import audit_record
 
 from .models import Completion
+from .signals import step_completed
+
+
+def _notify_on_commit(completion: Completion) -> None:
+    # Listeners (certificates) run only once the completion is really stored: a rolled-back
+    # submission notifies nobody.
+    transaction.on_commit(
+        lambda: step_completed.send(
+            sender=Completion,
+            learner_id=completion.learner_id,
+            step_id=completion.step_id,
+            course_id=completion.course_id,
+            passed=completion.passed,
+        )
+    )
 
 
 def completion_record(
@@ -44,6 +59,7 @@ def completion_record(
                 completion = Completion.objects.select_for_update().get(learner=learner, step=step)
             else:
                 audit_record(action="step_completed", actor=learner, target=step, passed=passed, score=str(score))
+                _notify_on_commit(completion)
                 return completion
         completion.attempts += 1
         completion.completed_at = now
@@ -57,4 +73,5 @@ def completion_record(
         completion.full_clean()
         completion.save()
         audit_record(action="step_completed", actor=learner, target=step, passed=passed, score=str(score))
+        _notify_on_commit(completion)
     return completion

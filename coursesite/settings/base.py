@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "coursesite.people",
     "coursesite.audit",
     "coursesite.progress",
+    "coursesite.certificates",
     "lessons",
     "quizzes",
     "content",
@@ -186,6 +187,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Front Desk Academy <no-reply
 # Django 6.1 mailers: development prints every email (verification, invitations) to the console.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Certificates: who issues and signs them, and how hard the public verification page may be queried.
+CERTIFICATE_ISSUER = env_str("CERTIFICATE_ISSUER", "Front Desk Academy")
+CERTIFICATE_SIGNATORY_NAME = env_str("CERTIFICATE_SIGNATORY_NAME", "")
+CERTIFICATE_SIGNATORY_TITLE = env_str("CERTIFICATE_SIGNATORY_TITLE", "Director of Training")
+CERTIFICATE_MAX_PAGES = 2  # a certificate is one page; more means hostile or broken input
+VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30)
+# Days before expiry when the holder is e-mailed a reminder (run `manage.py certificate_reminders` daily).
+CERTIFICATE_REMINDER_DAYS = [60, 30, 7]
+# Open Badges 3.0 credentials are signed with Ed25519: base64url of a 32-byte seed. Empty here means a
+# fixed development key (certificates/badges.py); production refuses to start without its own.
+OPEN_BADGES_SIGNING_KEY = env_str("OPEN_BADGES_SIGNING_KEY", "")
+
 WAGTAIL_SITE_NAME = "Front Desk Academy"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"  # one login, one rate limiter, one MFA flow
@@ -220,5 +233,6 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every render step
     },
 }

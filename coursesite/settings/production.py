@@ -1,5 +1,7 @@
 """Production: PostgreSQL, a shared Redis cache, SMTP, HTTPS only. Refuses to start without secrets."""
 
+import base64
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -40,6 +42,14 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+OPEN_BADGES_SIGNING_KEY = env_str("OPEN_BADGES_SIGNING_KEY")
+try:
+    _badge_seed = base64.urlsafe_b64decode(OPEN_BADGES_SIGNING_KEY + "=" * (-len(OPEN_BADGES_SIGNING_KEY) % 4))
+except ValueError:
+    _badge_seed = b""
+if len(_badge_seed) != 32:
+    raise ImproperlyConfigured("OPEN_BADGES_SIGNING_KEY must be base64url of 32 random bytes (see .env.example).")
 
 REQUIRE_MFA_FOR_STAFF = True
 MFA_EXEMPT_EMAILS = set()

@@ -1,0 +1,62 @@
+"""Certificate rendering throughput: `.venv/bin/python bench/certificates.py [renders]`.
+
+Renders N (default 200) certificates in this process with the real template, QR code and safe URL
+fetcher, and prints figures (it is not a test). Needs no database: the certificates are unsaved
+model instances. Compare with docs QUALITY.md: ≈ 225 ms mean / 248 ms p95 warm on 2 cores.
+"""
+
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coursesite.settings.test")
+
+
+def main(renders: int) -> None:
+    import django
+
+    django.setup()
+    started = time.perf_counter()
+    from coursesite.certificates.models import Certificate, new_verification_code
+    from coursesite.certificates.rendering import certificate_pdf_bytes
+
+    import_seconds = time.perf_counter() - started
+
+    def certificate(number: int) -> Certificate:
+        return Certificate(
+            pk=number,
+            code=new_verification_code(),
+            learner_name=f"Bench Learner {number:04d}",
+            course_title="Confidentiality and the Law",
+            hours=Decimal("6.5"),
+            issuer="Front Desk Academy",
+            signatory_name="Jordan Example",
+            signatory_title="Director of Training",
+            issued_at=datetime(2026, 11, 27, 15, tzinfo=UTC),
+            expires_at=datetime(2027, 11, 27, 15, tzinfo=UTC),
+        )
+
+    started = time.perf_counter()
+    size = len(certificate_pdf_bytes(certificate(0)))
+    first = time.perf_counter() - started
+    timings = []
+    total_started = time.perf_counter()
+    for number in range(1, renders + 1):
+        started = time.perf_counter()
+        certificate_pdf_bytes(certificate(number))
+        timings.append(time.perf_counter() - started)
+    total = time.perf_counter() - total_started
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    print(f"import (Django app + WeasyPrint): {import_seconds * 1000:.0f} ms")
+    print(f"first render in the process:      {first * 1000:.0f} ms ({size / 1024:.1f} KB PDF)")
+    print(f"{renders} warm renders:                {total:.1f} s -> {renders / total:.2f} certificates/s")
+    print(f"single render mean / p95:         {statistics.mean(timings) * 1000:.0f} ms / {p95 * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
