@@ -8,6 +8,8 @@ import markdown
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 
+from coursesite.people.models import Accommodation
+
 from .models import Attempt, QuizPage
 
 
@@ -163,11 +165,39 @@ def learner_attempt(*, quiz: QuizPage, learner, attempt_id: int) -> Attempt:
     return attempt
 
 
+@dataclass(frozen=True)
+class Allowance:
+    """What one learner may take of one quiz: its rules plus any accommodation a supervisor granted."""
+
+    attempts_allowed: int  # 0: unlimited
+    minutes: int  # 0: no time limit
+    extra_attempts: int = 0
+    extra_minutes: int = 0
+
+
+def attempt_allowance(*, quiz: QuizPage, learner) -> Allowance:
+    """The quiz's attempt limit and time limit for this learner, accommodation included (one query).
+
+    Extra attempts or minutes only apply where the quiz has a limit: unlimited stays unlimited.
+    """
+    extra = Accommodation.objects.filter(learner=learner, quiz_id=quiz.pk).values_list(
+        "extra_attempts", "extra_minutes"
+    )
+    extra_attempts, extra_minutes = extra.first() or (0, 0)
+    return Allowance(
+        attempts_allowed=quiz.attempts_allowed + extra_attempts if quiz.attempts_allowed else 0,
+        minutes=quiz.time_limit_minutes + extra_minutes if quiz.time_limit_minutes else 0,
+        extra_attempts=extra_attempts if quiz.attempts_allowed else 0,
+        extra_minutes=extra_minutes if quiz.time_limit_minutes else 0,
+    )
+
+
 @dataclass
 class QuizIntro:
     attempts: list[Attempt]
     open_attempt: Attempt | None
     attempts_left: int | None  # None: unlimited
+    allowance: Allowance | None = None
 
     @property
     def can_start(self) -> bool:
@@ -177,5 +207,6 @@ class QuizIntro:
 def quiz_intro(*, quiz: QuizPage, learner) -> QuizIntro:
     attempts = list(Attempt.objects.filter(quiz=quiz, learner=learner).order_by("number"))
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
-    left = max(0, quiz.attempts_allowed - len(attempts)) if quiz.attempts_allowed else None
-    return QuizIntro(attempts=attempts, open_attempt=open_attempt, attempts_left=left)
+    allowance = attempt_allowance(quiz=quiz, learner=learner)
+    left = max(0, allowance.attempts_allowed - len(attempts)) if allowance.attempts_allowed else None
+    return QuizIntro(attempts=attempts, open_attempt=open_attempt, attempts_left=left, allowance=allowance)

@@ -19,6 +19,7 @@ from coursesite.progress.services import completion_record
 
 from .grading import AnswerError, answer_clean, answer_grade, item_ids, option_ids
 from .models import Attempt, Question, QuestionVersion, QuizPage, Response
+from .selectors import attempt_allowance
 
 # A submit that arrives this long after the deadline still counts its answers (network, slow clicks).
 SUBMIT_GRACE = timedelta(seconds=30)
@@ -110,6 +111,7 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
     # writers, and the unique (learner, quiz, number) constraint is the last line either way.
     get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
     now = timezone.now()
+    allowance = attempt_allowance(quiz=quiz, learner=learner)
     attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("number"))
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
     if open_attempt is not None:
@@ -118,10 +120,10 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
         # Time ran out on the open attempt: grade what was saved. If that was the last attempt
         # allowed, its results are the answer (raising here would roll the grading back).
         graded = attempt_submit(attempt=open_attempt, answers=None)
-        if quiz.attempts_allowed and len(attempts) >= quiz.attempts_allowed:
+        if allowance.attempts_allowed and len(attempts) >= allowance.attempts_allowed:
             return graded
-    if quiz.attempts_allowed and len(attempts) >= quiz.attempts_allowed:
-        raise AttemptLimitReached(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")
+    if allowance.attempts_allowed and len(attempts) >= allowance.attempts_allowed:
+        raise AttemptLimitReached(f"You have used all {allowance.attempts_allowed} attempts at this quiz.")
     number = (attempts[-1].number if attempts else 0) + 1
     seed = f"{quiz.pk}:{learner.pk}:{number}"
     rng = random.Random(seed)  # noqa: S311 - a reproducible shuffle, not a secret
@@ -134,7 +136,7 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
         {"version": v.pk, "type": v.content["type"], "order": _shown_order(v.content, rng, quiz.shuffle_options)}
         for v in versions
     ]
-    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    deadline = now + timedelta(minutes=allowance.minutes) if allowance.minutes else None
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(

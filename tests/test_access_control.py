@@ -41,6 +41,10 @@ def _cohort(world):
     return {"cohort_id": world["cohort"].pk}
 
 
+def _trainee(world):
+    return {"cohort_id": world["cohort"].pk, "user_id": world["users"]["trainee"].pk}
+
+
 def _invitation(world):
     return {"token": world["invitation"].token}
 
@@ -65,6 +69,15 @@ CASES = {
     "cohort_edit": ("get", _cohort, SUPERVISOR_ONLY),
     "cohort_rotate_key": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
     "cohort_invite": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "cohort_assignment_set": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "cohort_matrix": ("get", _cohort, SUPERVISOR_ONLY),
+    "cohort_matrix_csv": ("get", _cohort, SUPERVISOR_ONLY),
+    "trainee_record": ("get", _trainee, SUPERVISOR_ONLY),
+    "trainee_comment_add": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "trainee_accommodation_grant": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "trainee_due_date_override": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "trainee_nudge": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
+    "audit_review": ("get", None, {**SUPERVISOR_ONLY, "other_supervisor": OK}),
     "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,
                                                "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
 }  # fmt: skip
@@ -82,7 +95,7 @@ def test_every_project_url_has_an_access_case():
 
 
 @pytest.fixture
-def world(cohort, trainee, other_trainee, supervisor, other_supervisor, editor):
+def world(cohort, trainee, other_trainee, supervisor, other_supervisor, editor, course):
     from coursesite.people.models import Invitation
 
     invitation = Invitation.objects.create(cohort=cohort, email="someone@example.test", invited_by=supervisor)

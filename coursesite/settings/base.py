@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "coursesite.people",
     "coursesite.audit",
     "coursesite.progress",
+    "coursesite.reports",
     "lessons",
     "quizzes",
     "content",
