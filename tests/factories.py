@@ -141,3 +141,35 @@ def make_quiz(course: CoursePage, *, questions: list[Question], slug: str = "qui
     )
     course.add_child(instance=quiz)
     return quiz
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Assignment"
+
+    cohort = factory.SubFactory(CohortFactory)
+    due_on = factory.Faker("date_between", start_date="+7d", end_date="+60d")
+
+
+class AssignmentOverrideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.AssignmentOverride"
+
+    due_on = factory.Faker("date_between", start_date="+7d", end_date="+60d")
+    reason = "Joined the class late"
+
+
+class AccommodationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Accommodation"
+
+    extra_attempts = 1
+    extra_minutes = 0
+    reason = "Documented accommodation"
+
+
+class SupervisorCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.SupervisorComment"
+
+    body = factory.Faker("sentence")
