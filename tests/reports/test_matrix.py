@@ -119,9 +119,9 @@ def test_the_course_filter_switches_courses_and_ignores_unknown_ids(client, supe
     client.force_login(supervisor)
     url = reverse("cohort_matrix", args=[cohort.pk])
     page = client.get(url + f"?course={other.pk}").content.decode()
-    assert "<h2 id=\"summary-heading\">Course other-course" in page
+    assert '<h2 id="summary-heading">Course other-course' in page
     page = client.get(url + "?course=999999").content.decode()
-    assert "<h2 id=\"summary-heading\">Course quiz-course" in page
+    assert '<h2 id="summary-heading">Course quiz-course' in page
 
 
 def test_the_chart_is_an_accessible_svg_with_a_table_alternative(client, supervisor, cohort, quiz_course):

@@ -1,9 +1,13 @@
+import datetime
+from decimal import Decimal
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from coursesite.people.models import Cohort, Membership, User
+from coursesite.people.models import Assignment, AssignmentOverride, Cohort, Membership, User
 from coursesite.progress.services import completion_record
 from lessons.models import CoursePage
 from lessons.selectors import course_steps
@@ -15,7 +19,7 @@ DEMO_KEY = "DEMO2026KEY"
 DEMO_USERS = [
     ("trainee@demo.test", "Taylor Trainee", User.Role.TRAINEE, 0),
     ("trainee.halfway@demo.test", "Harper Halfway", User.Role.TRAINEE, 3),
-    ("trainee.finished@demo.test", "Finley Finished", User.Role.TRAINEE, None),
+    ("trainee.finished@demo.test", "Finley Finished", User.Role.TRAINEE, None),  # every step, quizzes too
     ("supervisor@demo.test", "Sam Supervisor", User.Role.SUPERVISOR, 0),
     ("editor@demo.test", "Eddie Editor", User.Role.EDITOR, 0),
     ("admin@demo.test", "Ada Administrator", User.Role.ADMIN, 0),
@@ -48,16 +52,48 @@ class Command(BaseCommand):
                     Membership.objects.get_or_create(cohort=cohort, user=user, defaults={"role": member_role})
                 if progress != 0:
                     self._progress(user, progress)
+        self._assign_courses(cohort)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, _name, role, _ in DEMO_USERS:
             self.stdout.write(f"  {email:<30} {role.label}")
         self.stdout.write(f"Demo cohort enrolment key: {DEMO_KEY}")
 
     def _progress(self, user: User, steps: int | None) -> None:
-        """Complete the first `steps` lesson steps of the first course (None: all its lessons)."""
+        """Complete the first `steps` lesson steps of the first course (None: every step, quizzes passed)."""
         course = CoursePage.objects.live().order_by("path").first()
         if course is None:
             return
+        if steps is None:
+            for step in course_steps(course):
+                graded = step.specific_class.__name__ != "LessonPage"
+                score = Decimal("92.00") if graded else None
+                completion_record(learner=user, step=step, course=course, passed=True, score=score)
+            return
         lessons = [step for step in course_steps(course) if step.specific_class.__name__ == "LessonPage"]
-        for lesson in lessons if steps is None else lessons[:steps]:
+        for lesson in lessons[:steps]:
             completion_record(learner=user, step=lesson, course=course)
+
+    def _assign_courses(self, cohort: Cohort) -> None:
+        """Assign every course with a due date: the first one was due last week, so Harper (halfway) is
+        overdue, Finley finished in time and Taylor, who joined late, has a personal date next month.
+        Existing assignments and dates are left as they are (re-running changes nothing)."""
+        today = timezone.localdate()
+        supervisor = User.objects.filter(email="supervisor@demo.test").first()
+        courses = list(CoursePage.objects.live().order_by("path"))
+        for number, course in enumerate(courses):
+            due_on = today - datetime.timedelta(days=7) if number == 0 else today + datetime.timedelta(days=30 * number)
+            Assignment.objects.get_or_create(
+                cohort=cohort, course=course, defaults={"due_on": due_on, "assigned_by": supervisor}
+            )
+        first = Assignment.objects.filter(cohort=cohort, course__in=courses[:1]).first()
+        taylor = User.objects.filter(email="trainee@demo.test").first()
+        if first is not None and taylor is not None:
+            AssignmentOverride.objects.get_or_create(
+                assignment=first,
+                learner=taylor,
+                defaults={
+                    "due_on": today + datetime.timedelta(days=21),
+                    "reason": "Joined the class late",
+                    "granted_by": supervisor,
+                },
+            )
