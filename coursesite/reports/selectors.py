@@ -42,7 +42,7 @@ class Step:
     @property
     def kind(self) -> str:
         cls = self.page.specific_class
-        return cls._meta.verbose_name if cls else "step"
+        return str(cls._meta.verbose_name).removesuffix(" page") if cls else "step"
 
     @property
     def is_quiz(self) -> bool:
