@@ -32,6 +32,7 @@ STATUS_LABELS = {
 STATUS_ICONS = {"not_started": "–", "passed": "✓", "failed": "✗", "overdue": "!"}
 ROW_STATUSES = {"not_started": "Not started", "in_progress": "In progress", "completed": "Completed"}
 NUDGE_INTERVAL = datetime.timedelta(hours=1)
+MATRIX_FIELDS = ("learner_id", "step_id", "passed", "score", "attempts", "first_completed_at", "completed_at")
 
 
 @dataclass
@@ -202,9 +203,11 @@ def cohort_matrix(
     today = today or timezone.localdate()
     steps = course_steps(course)
     trainees_qs = cohort_trainees(cohort)
-    trainees = list(trainees_qs)
+    trainees = list(trainees_qs.only("pk", "email", "display_name"))
     by_learner: dict[int, dict[int, Completion]] = {}
-    for completion in Completion.objects.for_cohort_matrix(learners=trainees_qs, course=course):
+    # Named rows rather than model instances: a 200 × 20 matrix builds twice as fast (bench/dashboard.py).
+    completions = Completion.objects.for_cohort_matrix(learners=trainees_qs, course=course)
+    for completion in completions.values_list(*MATRIX_FIELDS, named=True):
         by_learner.setdefault(completion.learner_id, {})[completion.step_id] = completion
     assignment, overrides = _due_dates(cohort, course, trainees_qs.values("pk"))
     rows = []
@@ -238,10 +241,13 @@ def cohort_matrix_csv_rows(*, cohort: Cohort, course: CoursePage, today: datetim
         *(f"{step.number}. {step.page.title} ({part})" for step in steps for part in ("status", "score")),
     ]
     completions = (
-        Completion.objects.for_cohort_matrix(learners=trainees_qs, course=course).order_by("learner_id").iterator()
+        Completion.objects.for_cohort_matrix(learners=trainees_qs, course=course)
+        .order_by("learner_id")
+        .values_list(*MATRIX_FIELDS, named=True)
+        .iterator()
     )
     pending = next(completions, None)
-    for learner in trainees_qs.order_by("pk").iterator():
+    for learner in trainees_qs.only("pk", "email", "display_name").order_by("pk").iterator():
         mine: dict[int, Completion] = {}
         while pending is not None and pending.learner_id <= learner.pk:
             if pending.learner_id == learner.pk:

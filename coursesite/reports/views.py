@@ -22,6 +22,11 @@ from . import selectors, services
 from .charts import Bar, horizontal_bar_chart
 from .forms import AccommodationForm, CommentForm, DueDateOverrideForm, MatrixFilterForm, NudgeForm
 
+# Rows per page of the matrix: a page stays a few hundred kilobytes however large the cohort.
+MATRIX_PAGE_SIZE = 100
+# The needs-attention panel lists this many trainees; the matrix's "overdue only" filter shows the rest.
+ATTENTION_SHOWN = 20
+
 
 def _chosen_course(form: MatrixFilterForm, courses: list):
     by_id = {course.pk: course for course in courses}
@@ -37,7 +42,8 @@ def cohort_matrix(request, cohort_id: int):
     form = MatrixFilterForm(request.GET or None, courses=courses)
     course = _chosen_course(form, courses)
     context = {"cohort": cohort, "form": form, "courses": courses, "course": course}
-    context["attention"] = selectors.cohort_needs_attention(cohort=cohort)
+    attention = selectors.cohort_needs_attention(cohort=cohort)
+    context["attention"], context["attention_count"] = attention[:ATTENTION_SHOWN], len(attention)
     if course is not None:
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
         sort = data.get("sort") or "name"
@@ -50,7 +56,11 @@ def cohort_matrix(request, cohort_id: int):
             descending=sort.startswith("-"),
         )
         completion = matrix.step_completion()
+        query = request.GET.copy()
+        query.pop("page", None)
         context["matrix"] = matrix
+        context["rows"] = Paginator(matrix.rows, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page_query"] = query.urlencode() + "&" if query else ""
         context["step_completion"] = completion
         context["chart"] = horizontal_bar_chart(
             chart_id="step-completion",

@@ -176,3 +176,19 @@ def test_a_supervisor_of_another_cohort_cannot_export_it(client, other_superviso
     client.force_login(other_supervisor)
     assert client.get(reverse("cohort_matrix_csv", args=[cohort.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action="cohort_matrix_exported").exists()
+
+
+def test_the_matrix_pages_large_cohorts_and_keeps_the_filters_in_the_page_links(
+    client, supervisor, cohort, quiz_course, yesterday
+):
+    add_trainees(cohort, 105)
+    Assignment.objects.create(cohort=cohort, course=quiz_course, due_on=yesterday)
+    client.force_login(supervisor)
+    url = reverse("cohort_matrix", args=[cohort.pk]) + f"?course={quiz_course.pk}&sort=-name"
+    first = client.get(url).content.decode()
+    assert first.count('<th scope="row"><a href') == 100 and "Trainees 1–100 of 105" in first
+    assert f"?course={quiz_course.pk}&amp;sort=-name&amp;page=2" in first
+    # Everyone is overdue: the attention panel lists 20 and points to the overdue filter.
+    assert "20 of 105 shown." in first and first.count('class="attention-item"') == 20
+    second = client.get(url + "&page=2").content.decode()
+    assert second.count('<th scope="row"><a href') == 5 and "Trainee t000" in second  # Z–A: the first names come last
