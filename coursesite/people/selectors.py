@@ -13,11 +13,12 @@ INVITATION_SESSION_KEY = "invitation_token"
 
 def cohorts_for_supervisor(user: User) -> QuerySet[Cohort]:
     """The cohorts a supervisor manages, with member counts, in one query."""
+    # Filtering on a subquery, not on the memberships join: a join filtered to the supervisor's own row
+    # would leave the trainee count at zero.
+    supervised = Membership.objects.filter(user=user, role=Membership.Role.SUPERVISOR).values("cohort_id")
     return (
-        Cohort.objects.filter(memberships__user=user, memberships__role=Membership.Role.SUPERVISOR)
-        .annotate(
-            trainee_count=Count("memberships", filter=Q(memberships__role=Membership.Role.TRAINEE), distinct=True)
-        )
+        Cohort.objects.filter(pk__in=supervised)
+        .annotate(trainee_count=Count("memberships", filter=Q(memberships__role=Membership.Role.TRAINEE)))
         .order_by("name")
     )
 

@@ -152,3 +152,9 @@ def test_the_audit_review_is_paginated(client, admin_user):
     second = client.get(url + "&page=2").content.decode()
     assert first.count("<tr>\n          <td><time") == 50 and "Page 1 of 2" in first
     assert second.count("<tr>\n          <td><time") == 5 and "action=step_completed" in second
+
+
+def test_my_cohorts_counts_the_trainees_of_each_cohort(client, supervisor, cohort, trainee):
+    add_trainees(cohort, 2)
+    client.force_login(supervisor)
+    assert "3 trainees" in client.get(reverse("my_cohorts")).content.decode()
