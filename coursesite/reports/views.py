@@ -7,6 +7,7 @@ cohorts), calls one selector or service, and renders.
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -162,7 +163,12 @@ def trainee_accommodation_grant(request, cohort_id: int, user_id: int):
     if not form.is_valid():
         context = _record_context(request, cohort, learner, accommodation_form=form)
         return render(request, "reports/trainee_record.html", context, status=400)
-    accommodation_grant(learner=learner, actor=request.user, cohort=cohort, request=request, **form.cleaned_data)
+    try:
+        accommodation_grant(learner=learner, actor=request.user, cohort=cohort, request=request, **form.cleaned_data)
+    except ValidationError:
+        form.add_error(None, "That would take this trainee past 20 extra attempts or 600 extra minutes at this quiz.")
+        context = _record_context(request, cohort, learner, accommodation_form=form)
+        return render(request, "reports/trainee_record.html", context, status=400)
     messages.success(request, f"Granted to {learner} for “{form.cleaned_data['quiz'].title}”.")
     return _back_to_record(cohort, learner)
 

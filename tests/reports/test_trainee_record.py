@@ -206,3 +206,16 @@ def test_the_override_service_refuses_someone_who_is_not_a_trainee_of_the_cohort
             assignment=assignment, learner=other_trainee, due_on=datetime.date(2026, 3, 1), reason="x", actor=supervisor
         )
     assert not AssignmentOverride.objects.exists()
+
+
+def test_accommodations_add_up_to_a_bounded_total(client, supervisor, cohort, trainee, quiz_course):
+    quiz = steps_of(quiz_course)[2]
+    client.force_login(supervisor)
+    url = record_url(cohort, trainee, "accommodations/")
+    data = {"quiz": quiz.pk, "extra_attempts": 5, "extra_minutes": 0, "reason": "r"}
+    for _ in range(4):
+        assert client.post(url, data).status_code == 302
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "past 20 extra attempts" in refused.content.decode()
+    assert Accommodation.objects.get().extra_attempts == 20
+    assert AuditEvent.objects.filter(action="accommodation_granted").count() == 4
