@@ -6,10 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coursesite.audit.models import AuditEvent
-from coursesite.people.models import Assignment, AssignmentOverride, Membership
+from coursesite.people.models import Assignment, Membership
 from coursesite.progress.models import Completion
 from coursesite.reports.selectors import cohort_matrix
-from tests.factories import CohortFactory, MembershipFactory, make_course
+from tests.factories import AssignmentFactory, AssignmentOverrideFactory, CohortFactory, MembershipFactory, make_course
 
 from .conftest import add_trainees, complete, steps_of
 
@@ -19,8 +19,8 @@ def test_each_cell_shows_passed_failed_not_started_or_overdue_with_its_score(
 ):
     ann, bob, cat = add_trainees(cohort, 3)
     lesson1, lesson2, quiz = steps_of(quiz_course)
-    assignment = Assignment.objects.create(cohort=cohort, course=quiz_course, due_on=yesterday)
-    AssignmentOverride.objects.create(assignment=assignment, learner=cat, due_on=next_month, reason="Ill")
+    assignment = AssignmentFactory(cohort=cohort, course=quiz_course, due_on=yesterday)
+    AssignmentOverrideFactory(assignment=assignment, learner=cat, due_on=next_month)
     for step in (lesson1, lesson2):
         complete(ann, step, quiz_course)
     complete(ann, quiz, quiz_course, score="90.00")

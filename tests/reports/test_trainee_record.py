@@ -12,7 +12,7 @@ from coursesite.people.models import Accommodation, Assignment, AssignmentOverri
 from coursesite.reports.models import Nudge, SupervisorComment
 from quizzes.models import Attempt, QuizPage
 from quizzes.services import AttemptLimitReached, attempt_start, attempt_submit
-from tests.factories import QuestionFactory, make_quiz
+from tests.factories import AccommodationFactory, QuestionFactory, SupervisorCommentFactory, make_quiz
 
 from .conftest import complete, steps_of
 
@@ -70,6 +70,8 @@ def test_the_record_runs_a_fixed_number_of_queries(client, supervisor, cohort, t
         quiz = make_quiz(quiz_course, questions=[QuestionFactory()], slug=f"more-{extra}")
         for _ in range(extra + 1):
             fail_quiz(quiz, trainee)
+            SupervisorCommentFactory(cohort=cohort, learner=trainee, author=supervisor)
+        AccommodationFactory(learner=trainee, quiz=quiz, granted_by=supervisor)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(record_url(cohort, trainee)).status_code == 200
         counts.append(len(queries))
