@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("coursesite.people.urls")),
+    path("", include("coursesite.reports.urls")),
     path("", include("lessons.urls")),
     path("", include("quizzes.urls")),
     path("", include("coursesite.certificates.urls")),

@@ -1,10 +1,13 @@
 """Reads that feed the course pages, each in a fixed number of queries whatever the course size."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from wagtail.models import Page
 
+from coursesite.people.selectors import learner_due_dates
 from coursesite.progress.models import Completion
 
 
@@ -108,6 +111,12 @@ class CourseCard:
     course: Page
     step_count: int
     done_count: int
+    # Set when a supervisor assigned the course to one of the learner's cohorts.
+    due_on: datetime.date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < timezone.localdate() and self.done_count < self.step_count
 
     @property
     def percent(self) -> int:
@@ -115,7 +124,7 @@ class CourseCard:
 
 
 def course_cards(*, learner) -> list[CourseCard]:
-    """Every live course with the learner's progress: three queries in all."""
+    """Every live course with the learner's progress and due dates: four queries in all."""
     from .models import CoursePage
 
     courses = list(CoursePage.objects.live().public().order_by("path"))
@@ -129,7 +138,11 @@ def course_cards(*, learner) -> list[CourseCard]:
     if learner.is_authenticated:
         for course_id in Completion.objects.filter(learner=learner, passed=True).values_list("course_id", flat=True):
             done[course_id] = done.get(course_id, 0) + 1
-    return [CourseCard(course=c, step_count=step_counts.get(c.path, 0), done_count=done.get(c.pk, 0)) for c in courses]
+    due = learner_due_dates(learner)
+    return [
+        CourseCard(course=c, step_count=step_counts.get(c.path, 0), done_count=done.get(c.pk, 0), due_on=due.get(c.pk))
+        for c in courses
+    ]
 
 
 def course_glossary(*, course) -> list[dict]:

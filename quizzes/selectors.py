@@ -164,17 +164,33 @@ def learner_attempt(*, quiz: QuizPage, learner, attempt_id: int) -> Attempt:
     return attempt
 
 
-def attempt_allowance(*, quiz: QuizPage, learner) -> tuple[int, int]:
-    """(attempts allowed, time limit in minutes) for this learner, accommodations included; 0 means none.
+@dataclass(frozen=True)
+class Allowance:
+    """What one learner may take of one quiz: its rules plus any accommodation a supervisor granted."""
 
-    Extras never turn an unlimited quiz into a limited one, nor give a time limit to an untimed one.
+    attempts_allowed: int  # 0: unlimited
+    minutes: int  # 0: no time limit
+    extra_attempts: int = 0
+    extra_minutes: int = 0
+
+
+def attempt_allowance(*, quiz: QuizPage, learner) -> Allowance:
+    """The quiz's attempt and time limits for this learner, accommodations included (one query).
+
+    An all-quizzes grant and a grant for this quiz both count. Extras never turn an unlimited quiz into
+    a limited one, nor give a time limit to an untimed one.
     """
     extras = QuizAccommodation.objects.filter(Q(quiz=quiz) | Q(quiz__isnull=True), learner=learner).aggregate(
         attempts=Sum("extra_attempts"), minutes=Sum("extra_minutes")
     )
-    attempts = quiz.attempts_allowed + (extras["attempts"] or 0) if quiz.attempts_allowed else 0
-    minutes = quiz.time_limit_minutes + (extras["minutes"] or 0) if quiz.time_limit_minutes else 0
-    return attempts, minutes
+    extra_attempts = (extras["attempts"] or 0) if quiz.attempts_allowed else 0
+    extra_minutes = (extras["minutes"] or 0) if quiz.time_limit_minutes else 0
+    return Allowance(
+        attempts_allowed=quiz.attempts_allowed + extra_attempts if quiz.attempts_allowed else 0,
+        minutes=quiz.time_limit_minutes + extra_minutes if quiz.time_limit_minutes else 0,
+        extra_attempts=extra_attempts,
+        extra_minutes=extra_minutes,
+    )
 
 
 @dataclass
@@ -182,8 +198,7 @@ class QuizIntro:
     attempts: list[Attempt]
     open_attempt: Attempt | None
     attempts_left: int | None  # None: unlimited
-    attempts_allowed: int = 0
-    time_limit_minutes: int = 0
+    allowance: Allowance | None = None
 
     @property
     def can_start(self) -> bool:
@@ -193,15 +208,9 @@ class QuizIntro:
 def quiz_intro(*, quiz: QuizPage, learner) -> QuizIntro:
     attempts = list(Attempt.objects.filter(quiz=quiz, learner=learner).order_by("number"))
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
-    allowed, minutes = attempt_allowance(quiz=quiz, learner=learner)
-    left = max(0, allowed - len(attempts)) if allowed else None
-    return QuizIntro(
-        attempts=attempts,
-        open_attempt=open_attempt,
-        attempts_left=left,
-        attempts_allowed=allowed,
-        time_limit_minutes=minutes,
-    )
+    allowance = attempt_allowance(quiz=quiz, learner=learner)
+    left = max(0, allowance.attempts_allowed - len(attempts)) if allowance.attempts_allowed else None
+    return QuizIntro(attempts=attempts, open_attempt=open_attempt, attempts_left=left, allowance=allowance)
 
 
 def bank_questions(*, course_slug: str, topic: str = "") -> list[Question]:

@@ -114,8 +114,8 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
     # writers, and the unique (learner, quiz, number) constraint is the last line either way.
     get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
     now = timezone.now()
+    allowance = attempt_allowance(quiz=quiz, learner=learner)
     attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("number"))
-    allowed, minutes = attempt_allowance(quiz=quiz, learner=learner)
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
     if open_attempt is not None:
         if not attempt_time_is_up(open_attempt, now):
@@ -123,10 +123,10 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
         # Time ran out on the open attempt: grade what was saved. If that was the last attempt
         # allowed, its results are the answer (raising here would roll the grading back).
         graded = attempt_submit(attempt=open_attempt, answers=None)
-        if allowed and len(attempts) >= allowed:
+        if allowance.attempts_allowed and len(attempts) >= allowance.attempts_allowed:
             return graded
-    if allowed and len(attempts) >= allowed:
-        raise AttemptLimitReached(f"You have used all {allowed} attempts at this quiz.")
+    if allowance.attempts_allowed and len(attempts) >= allowance.attempts_allowed:
+        raise AttemptLimitReached(f"You have used all {allowance.attempts_allowed} attempts at this quiz.")
     number = (attempts[-1].number if attempts else 0) + 1
     seed = f"{quiz.pk}:{learner.pk}:{number}"
     rng = random.Random(seed)  # noqa: S311 - a reproducible shuffle, not a secret
@@ -139,7 +139,7 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
         {"version": v.pk, "type": v.content["type"], "order": _shown_order(v.content, rng, quiz.shuffle_options)}
         for v in versions
     ]
-    deadline = now + timedelta(minutes=minutes) if minutes else None
+    deadline = now + timedelta(minutes=allowance.minutes) if allowance.minutes else None
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -350,3 +350,31 @@ def accommodation_grant(
         reason=reason,
     )
     return accommodation
+
+
+@transaction.atomic
+def accommodation_add(
+    *,
+    learner,
+    quiz: QuizPage,
+    extra_attempts: int,
+    extra_minutes: int,
+    reason: str,
+    granted_by,
+    request=None,
+) -> QuizAccommodation:
+    """Add extra attempts and minutes at one quiz on top of what the trainee already has there.
+
+    Used from a trainee's record ("one more attempt"); `accommodation_grant` sets the totals instead.
+    Raises ValidationError past the bounds (20 attempts, 600 minutes) and changes nothing then.
+    """
+    current = QuizAccommodation.objects.select_for_update().filter(learner=learner, quiz=quiz).first()
+    return accommodation_grant(
+        learner=learner,
+        quiz=quiz,
+        extra_attempts=(current.extra_attempts if current else 0) + extra_attempts,
+        extra_minutes=(current.extra_minutes if current else 0) + extra_minutes,
+        reason=reason,
+        granted_by=granted_by,
+        request=request,
+    )

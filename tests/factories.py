@@ -163,3 +163,26 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     issuer = "Front Desk Academy"
     signatory_title = "Director of Training"
     evidence = factory.LazyFunction(lambda: {"rule": {"all_live_steps_passed": True}, "steps": []})
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Assignment"
+
+    cohort = factory.SubFactory(CohortFactory)
+    due_on = factory.Faker("date_between", start_date="+7d", end_date="+60d")
+
+
+class AssignmentOverrideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.AssignmentOverride"
+
+    due_on = factory.Faker("date_between", start_date="+7d", end_date="+60d")
+    reason = "Joined the class late"
+
+
+class SupervisorCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.SupervisorComment"
+
+    body = factory.Faker("sentence")

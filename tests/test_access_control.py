@@ -41,6 +41,10 @@ def _cohort(world):
     return {"cohort_id": world["cohort"].pk}
 
 
+def _trainee(world):
+    return {"cohort_id": world["cohort"].pk, "user_id": world["users"]["trainee"].pk}
+
+
 def _invitation(world):
     return {"token": world["invitation"].token}
 
@@ -99,6 +103,15 @@ CASES = {
     "certificate_reissue": ("post", _cohort_certificate, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
     "certificate_sign_off": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "certificate_rule_exception": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "cohort_assignment_set": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "cohort_matrix": ("get", _cohort, SUPERVISOR_ONLY),
+    "cohort_matrix_csv": ("get", _cohort, SUPERVISOR_ONLY),
+    "trainee_record": ("get", _trainee, SUPERVISOR_ONLY),
+    "trainee_comment_add": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "trainee_accommodation_grant": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "trainee_due_date_override": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "trainee_nudge": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
+    "audit_review": ("get", None, {**SUPERVISOR_ONLY, "other_supervisor": OK}),
     "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,
                                                "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
     "quiz_analysis": ("get", _quiz, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "trainee": FORBIDDEN,
@@ -121,7 +134,7 @@ def test_every_project_url_has_an_access_case():
 
 
 @pytest.fixture
-def world(cohort, trainee, other_trainee, supervisor, other_supervisor, editor):
+def world(cohort, trainee, other_trainee, supervisor, other_supervisor, editor, course):
     from coursesite.people.models import Invitation
     from tests.factories import CertificateFactory
 

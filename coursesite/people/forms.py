@@ -1,6 +1,7 @@
 from allauth.core import context as allauth_context
 from django import forms
 from django.core.exceptions import ValidationError
+from wagtail.models import Page
 
 from . import selectors
 from .models import Cohort
@@ -106,3 +107,17 @@ class InviteForm(forms.Form):
         if len(emails) > 200:
             raise ValidationError("Invite at most 200 people at a time.")
         return list(dict.fromkeys(emails))
+
+
+def course_pages():
+    """Live course pages, found by content type so that `people` does not import `lessons`."""
+    return Page.objects.live().filter(content_type__app_label="lessons", content_type__model="coursepage")
+
+
+class AssignmentForm(forms.Form):
+    course = forms.ModelChoiceField(queryset=Page.objects.none(), empty_label="Choose a course")
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = course_pages().order_by("path")

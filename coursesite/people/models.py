@@ -159,3 +159,40 @@ class Invitation(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.accepted_at is None and self.expires_at > now
+
+
+class Assignment(models.Model):
+    """A course a cohort must finish by a date. The course is a `lessons.CoursePage`, referenced as a
+    Wagtail page (as `progress` does) so that `people` stays below the step apps."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
+    course = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    assigned_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "course"], name="one_assignment_per_cohort_course")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} for {self.cohort} by {self.due_on}"
+
+
+class AssignmentOverride(models.Model):
+    """A different due date for one trainee (illness, late join), with the reason on record."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="overrides")
+    learner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignment_overrides")
+    due_on = models.DateField()
+    reason = models.CharField(max_length=300)
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "learner"], name="one_override_per_assignment_learner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} due {self.due_on} ({self.assignment_id})"

@@ -1,5 +1,7 @@
 """Writes for people and cohorts. Each is atomic and writes its audit row in the same transaction."""
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -10,7 +12,15 @@ from django.utils import timezone
 
 from coursesite.audit.services import audit_record
 
-from .models import Cohort, Invitation, Membership, User, new_enrolment_key
+from .models import (
+    Assignment,
+    AssignmentOverride,
+    Cohort,
+    Invitation,
+    Membership,
+    User,
+    new_enrolment_key,
+)
 
 
 @transaction.atomic
@@ -85,3 +95,62 @@ def _send_invitation_email(invitation: Invitation) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
+
+
+@transaction.atomic
+def assignment_set(
+    *, cohort: Cohort, course, due_on: datetime.date, actor: User, request: HttpRequest | None = None
+) -> Assignment:
+    """Assign a course to a cohort with a due date, or move the due date of an existing assignment."""
+    assignment = Assignment.objects.select_for_update().filter(cohort=cohort, course=course).first()
+    previous = assignment.due_on if assignment is not None else None
+    if assignment is None:
+        assignment = Assignment(cohort=cohort, course=course, assigned_by=actor)
+    assignment.due_on = due_on
+    assignment.full_clean()
+    assignment.save()
+    audit_record(
+        action="assignment_set",
+        actor=actor,
+        target=assignment,
+        request=request,
+        cohort=cohort.pk,
+        course=course.pk,
+        due_on=due_on.isoformat(),
+        previous_due_on=previous.isoformat() if previous else None,
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_override_set(
+    *,
+    assignment: Assignment,
+    learner: User,
+    due_on: datetime.date,
+    reason: str,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> AssignmentOverride:
+    """Give one trainee of the cohort their own due date for an assignment (the reason is kept)."""
+    if not Membership.objects.filter(
+        cohort_id=assignment.cohort_id, user=learner, role=Membership.Role.TRAINEE
+    ).exists():
+        raise ValueError("Only a trainee of the assignment's cohort can have their due date changed.")
+    override, _ = AssignmentOverride.objects.select_for_update().get_or_create(
+        assignment=assignment, learner=learner, defaults={"due_on": due_on, "reason": reason, "granted_by": actor}
+    )
+    override.due_on, override.reason, override.granted_by = due_on, reason, actor
+    override.full_clean()
+    override.save()
+    audit_record(
+        action="assignment_override_set",
+        actor=actor,
+        target=learner,
+        request=request,
+        cohort=assignment.cohort_id,
+        assignment=assignment.pk,
+        due_on=due_on.isoformat(),
+        reason=reason,
+    )
+    return override

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .access import PUBLIC, SUPERVISOR, access
-from .forms import CohortForm, InviteForm
+from .forms import AssignmentForm, CohortForm, InviteForm
 
 
 @access(SUPERVISOR)
@@ -23,16 +23,21 @@ def cohort_create(request):
     return render(request, "people/cohort_form.html", {"form": form, "title": "New cohort"})
 
 
-@access(SUPERVISOR)
-def cohort_detail(request, cohort_id: int):
-    cohort = selectors.cohort_for_supervisor(request.user, cohort_id)
-    context = {
+def _detail_context(cohort, **forms) -> dict:
+    return {
         "cohort": cohort,
         "members": list(selectors.cohort_members(cohort)),
         "invitations": list(selectors.cohort_pending_invitations(cohort)),
-        "invite_form": InviteForm(),
+        "assignments": list(selectors.cohort_assignments(cohort)),
+        "invite_form": forms.get("invite_form") or InviteForm(),
+        "assignment_form": forms.get("assignment_form") or AssignmentForm(),
     }
-    return render(request, "people/cohort_detail.html", context)
+
+
+@access(SUPERVISOR)
+def cohort_detail(request, cohort_id: int):
+    cohort = selectors.cohort_for_supervisor(request.user, cohort_id)
+    return render(request, "people/cohort_detail.html", _detail_context(cohort))
 
 
 @access(SUPERVISOR)
@@ -66,13 +71,21 @@ def cohort_invite(request, cohort_id: int):
         )
         messages.success(request, f"{len(sent)} invitation(s) sent.")
         return redirect("cohort_detail", cohort_id=cohort.pk)
-    context = {
-        "cohort": cohort,
-        "members": list(selectors.cohort_members(cohort)),
-        "invitations": list(selectors.cohort_pending_invitations(cohort)),
-        "invite_form": form,
-    }
-    return render(request, "people/cohort_detail.html", context, status=400)
+    return render(request, "people/cohort_detail.html", _detail_context(cohort, invite_form=form), status=400)
+
+
+@require_POST
+@access(SUPERVISOR)
+def cohort_assignment_set(request, cohort_id: int):
+    """Assign a course with a due date (or move the due date of one already assigned)."""
+    cohort = selectors.cohort_for_supervisor(request.user, cohort_id)
+    form = AssignmentForm(request.POST)
+    if form.is_valid():
+        services.assignment_set(cohort=cohort, actor=request.user, request=request, **form.cleaned_data)
+        course, due_on = form.cleaned_data["course"], form.cleaned_data["due_on"]
+        messages.success(request, f"“{course.title}” is due on {due_on:%b %d, %Y} for everyone in {cohort.name}.")
+        return redirect("cohort_detail", cohort_id=cohort.pk)
+    return render(request, "people/cohort_detail.html", _detail_context(cohort, assignment_form=form), status=400)
 
 
 @access(PUBLIC)

@@ -12,6 +12,13 @@ class CompletionQuerySet(models.QuerySet):
     def for_learner_course(self, learner, course_page) -> "CompletionQuerySet":
         return self.filter(learner=learner, course=course_page)
 
+    def for_cohort_matrix(self, *, learners: models.QuerySet, course) -> "CompletionQuerySet":
+        """Every completion of `course` by `learners` (a queryset, sent as a subquery): one query for
+        the whole cohort matrix, whatever its number of trainees and steps."""
+        return self.filter(learner__in=learners.values("pk"), course=course).only(
+            "learner_id", "step_id", "passed", "score", "attempts", "first_completed_at", "completed_at"
+        )
+
     def passed(self) -> "CompletionQuerySet":
         return self.filter(passed=True)
 

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "coursesite.audit",
     "coursesite.progress",
     "coursesite.certificates",
+    "coursesite.reports",
     "lessons",
     "quizzes",
     "content",

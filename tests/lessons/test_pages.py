@@ -132,9 +132,28 @@ def test_my_training_lists_courses_with_progress(client, trainee, course, django
     make_course(lessons=5, slug="second-course")
     client.force_login(trainee)
     client.post(course.get_children().first().url + "complete/")
-    with django_assert_max_num_queries(10):
+    # Session, user, view restrictions, courses, step counts, completions, due dates, site, session save...
+    with django_assert_max_num_queries(11):
         page = client.get(reverse("my_training")).content.decode()
     assert "Course test-course" in page and "33% done" in page and "0% done" in page
+
+
+def test_my_training_shows_the_due_date_and_flags_an_overdue_course(client, trainee, cohort, course):
+    import datetime
+
+    from coursesite.people.models import Assignment, AssignmentOverride
+
+    second = make_course(lessons=2, slug="second-course")
+    Assignment.objects.create(cohort=cohort, course=course, due_on=datetime.date(2020, 1, 15))
+    late = Assignment.objects.create(cohort=cohort, course=second, due_on=datetime.date(2020, 2, 1))
+    AssignmentOverride.objects.create(
+        assignment=late, learner=trainee, due_on=datetime.date(2099, 3, 9), reason="Joined late"
+    )
+    client.force_login(trainee)
+    page = client.get(reverse("my_training")).content.decode()
+    assert "Overdue:" in page and "Jan 15, 2020" in page
+    # The personal date replaces the cohort's, and a course due later is not overdue.
+    assert "Mar 9, 2099" in page and "Feb 1, 2020" not in page and page.count("Overdue:") == 1
 
 
 def test_printable_lesson_and_glossary(client, trainee, course):

@@ -16,6 +16,11 @@ from tests.factories import QuestionFactory, make_course, make_quiz
 pytestmark = pytest.mark.django_db
 
 
+def limits(quiz, learner) -> tuple[int, int]:
+    allowance = attempt_allowance(quiz=quiz, learner=learner)
+    return allowance.attempts_allowed, allowance.minutes
+
+
 @pytest.fixture
 def timed_quiz(db):
     return make_quiz(
@@ -38,20 +43,20 @@ def grant(learner, quiz, supervisor, attempts=0, minutes=0):
 
 
 def test_allowance_without_accommodation_is_the_quiz_rule(timed_quiz, trainee):
-    assert attempt_allowance(quiz=timed_quiz, learner=trainee) == (1, 20)
+    assert limits(timed_quiz, trainee) == (1, 20)
 
 
 def test_quiz_and_all_quizzes_grants_add_up(timed_quiz, trainee, supervisor, other_trainee):
     grant(trainee, timed_quiz, supervisor, attempts=1, minutes=10)
     grant(trainee, None, supervisor, attempts=2, minutes=5)
     grant(other_trainee, timed_quiz, supervisor, attempts=5, minutes=50)
-    assert attempt_allowance(quiz=timed_quiz, learner=trainee) == (4, 35)
+    assert limits(timed_quiz, trainee) == (4, 35)
 
 
 def test_extras_never_limit_an_unlimited_or_untimed_quiz(trainee, supervisor):
     quiz = make_quiz(make_course(lessons=0, slug="free"), questions=[QuestionFactory()], attempts_allowed=0)
     grant(trainee, quiz, supervisor, attempts=2, minutes=30)
-    assert attempt_allowance(quiz=quiz, learner=trainee) == (0, 0)
+    assert limits(quiz, trainee) == (0, 0)
 
 
 def test_a_new_grant_replaces_the_old_one_and_is_audited(timed_quiz, trainee, supervisor):
@@ -86,7 +91,7 @@ def test_supervisor_grants_from_the_cohort_page(client, timed_quiz, trainee, sup
         {"learner": trainee.pk, "quiz": timed_quiz.pk, "extra_attempts": 2, "extra_minutes": 10, "reason": "Plan"},
     )
     assert response.status_code == 302
-    assert attempt_allowance(quiz=timed_quiz, learner=trainee) == (3, 30)
+    assert limits(timed_quiz, trainee) == (3, 30)
     page = client.get(url)
     assert b"Plan" in page.content and trainee.display_name.encode() in page.content
 

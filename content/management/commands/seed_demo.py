@@ -1,12 +1,17 @@
+import datetime
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from coursesite.people.models import Cohort, Membership, User
+from coursesite.people.models import Assignment, AssignmentOverride, Cohort, Membership, User
 from coursesite.progress.services import completion_record
-from lessons.models import CoursePage
+from lessons.models import CoursePage, LessonPage
 from lessons.selectors import course_steps
+from quizzes.models import Attempt, QuestionVersion, QuizPage
+from quizzes.services import attempt_start, attempt_submit, public_choice_ids
 
 DEMO_PASSWORD = "frontdesk-demo-2026"
 DEMO_KEY = "DEMO2026KEY"
@@ -15,7 +20,7 @@ DEMO_KEY = "DEMO2026KEY"
 DEMO_USERS = [
     ("trainee@demo.test", "Taylor Trainee", User.Role.TRAINEE, 0),
     ("trainee.halfway@demo.test", "Harper Halfway", User.Role.TRAINEE, 3),
-    ("trainee.finished@demo.test", "Finley Finished", User.Role.TRAINEE, None),
+    ("trainee.finished@demo.test", "Finley Finished", User.Role.TRAINEE, None),  # every step, quizzes too
     ("supervisor@demo.test", "Sam Supervisor", User.Role.SUPERVISOR, 0),
     ("editor@demo.test", "Eddie Editor", User.Role.EDITOR, 0),
     ("admin@demo.test", "Ada Administrator", User.Role.ADMIN, 0),
@@ -48,16 +53,79 @@ class Command(BaseCommand):
                     Membership.objects.get_or_create(cohort=cohort, user=user, defaults={"role": member_role})
                 if progress != 0:
                     self._progress(user, progress)
+        self._assign_courses(cohort)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, _name, role, _ in DEMO_USERS:
             self.stdout.write(f"  {email:<30} {role.label}")
         self.stdout.write(f"Demo cohort enrolment key: {DEMO_KEY}")
 
     def _progress(self, user: User, steps: int | None) -> None:
-        """Complete the first `steps` lessons of Customer Service (None: all its lessons)."""
-        course = CoursePage.objects.live().filter(slug="customer-service").first()
+        """Read the first `steps` lessons of Customer Service; None: read every lesson and pass every
+        quiz for real (attempts started and submitted through the quiz services, with right answers)."""
+        course = _demo_course()
         if course is None:
             return
-        lessons = [step for step in course_steps(course) if step.specific_class.__name__ == "LessonPage"]
+        steps_in_order = course_steps(course)
+        lessons = [step for step in steps_in_order if isinstance(step, LessonPage)]
         for lesson in lessons if steps is None else lessons[:steps]:
             completion_record(learner=user, step=lesson, course=course)
+        if steps is None:
+            for quiz in (step for step in steps_in_order if isinstance(step, QuizPage)):
+                if not Attempt.objects.filter(learner=user, quiz=quiz, submitted_at__isnull=False).exists():
+                    attempt = attempt_start(quiz=quiz, learner=user)
+                    attempt_submit(attempt=attempt, answers=_right_answers(attempt))
+
+    def _assign_courses(self, cohort: Cohort) -> None:
+        """Assign every course with a due date: the first one was due last week, so Harper (halfway) is
+        overdue, Finley finished in time and Taylor, who joined late, has a personal date next month.
+        Existing assignments and dates are left as they are (re-running changes nothing)."""
+        today = timezone.localdate()
+        supervisor = User.objects.filter(email="supervisor@demo.test").first()
+        demo = _demo_course()
+        courses = sorted(CoursePage.objects.live().order_by("path"), key=lambda course: course != demo)
+        for number, course in enumerate(courses):
+            due_on = today - datetime.timedelta(days=7) if number == 0 else today + datetime.timedelta(days=30 * number)
+            Assignment.objects.get_or_create(
+                cohort=cohort, course=course, defaults={"due_on": due_on, "assigned_by": supervisor}
+            )
+        first = Assignment.objects.filter(cohort=cohort, course__in=courses[:1]).first()
+        taylor = User.objects.filter(email="trainee@demo.test").first()
+        if first is not None and taylor is not None:
+            AssignmentOverride.objects.get_or_create(
+                assignment=first,
+                learner=taylor,
+                defaults={
+                    "due_on": today + datetime.timedelta(days=21),
+                    "reason": "Joined the class late",
+                    "granted_by": supervisor,
+                },
+            )
+
+
+def _demo_course() -> CoursePage | None:
+    """The course the demo trainees are part-way through: Customer Service when it is loaded."""
+    live = CoursePage.objects.live()
+    return live.filter(slug="customer-service").first() or live.order_by("path").first()
+
+
+def _right_answers(attempt: Attempt) -> dict[int, object]:
+    """The right answer to every question of an attempt, in the form the attempt page submits."""
+    answers: dict[int, object] = {}
+    for position, entry in enumerate(attempt.layout, start=1):
+        content = QuestionVersion.objects.get(pk=entry["version"]).content
+        data, kind = content["data"], content["type"]
+        token = dict(zip(entry["order"], public_choice_ids(entry), strict=True))
+        if kind == "single":
+            answers[position] = next(o["id"] for o in data["options"] if o["correct"])
+        elif kind == "multiple":
+            answers[position] = [o["id"] for o in data["options"] if o["correct"]]
+        elif kind == "truefalse":
+            answers[position] = "true" if data["answer"] else "false"
+        elif kind == "numeric":
+            answers[position] = str(data["answer"])
+        elif kind == "shorttext":
+            answers[position] = str(data["accepted"][0])
+        else:  # ordering and matching: the n-th slot takes item/answer n
+            prefix = "i" if kind == "ordering" else "m"
+            answers[position] = [token[f"{prefix}{n}"] for n in range(len(entry["order"]))]
+    return answers

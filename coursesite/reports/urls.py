@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cohorts/<int:cohort_id>/matrix/", views.cohort_matrix, name="cohort_matrix"),
+    path("cohorts/<int:cohort_id>/matrix.csv", views.cohort_matrix_csv, name="cohort_matrix_csv"),
+    path("cohorts/<int:cohort_id>/trainees/<int:user_id>/", views.trainee_record, name="trainee_record"),
+    path(
+        "cohorts/<int:cohort_id>/trainees/<int:user_id>/comments/",
+        views.trainee_comment_add,
+        name="trainee_comment_add",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/trainees/<int:user_id>/accommodations/",
+        views.trainee_accommodation_grant,
+        name="trainee_accommodation_grant",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/trainees/<int:user_id>/due-date/",
+        views.trainee_due_date_override,
+        name="trainee_due_date_override",
+    ),
+    path("cohorts/<int:cohort_id>/trainees/<int:user_id>/nudge/", views.trainee_nudge, name="trainee_nudge"),
+    path("audit/", views.audit_review, name="audit_review"),
+]
