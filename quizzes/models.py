@@ -110,11 +110,16 @@ class QuizPage(QuizRoutes, RoutablePageMixin, StepPage):
     class Review(models.TextChoices):
         SCORE = "score", "Score only"
         FULL = "full", "Score, right answers and feedback"
+        # Right answers shown while attempts remain would let a failed trainee copy them into the next.
+        FULL_WHEN_DONE = "done", "Score now; right answers and feedback once passed or out of attempts"
 
     summary = models.TextField(blank=True, help_text="One sentence shown on the course outline.")
     pass_mark = models.PositiveSmallIntegerField(default=80, validators=[MaxValueValidator(100)], help_text="Percent.")
     attempts_allowed = models.PositiveSmallIntegerField(default=3, help_text="0 means unlimited.")
     time_limit_minutes = models.PositiveSmallIntegerField(default=0, help_text="0 means no time limit.")
+    retry_delay_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Minutes a trainee must wait after submitting before the next attempt (0: none)."
+    )
     fixed_questions = models.JSONField(default=list, blank=True, help_text="Question keys asked every attempt.")
     draws = models.JSONField(
         default=list, blank=True, help_text='Random draws: [{"topics": ["phone-call"], "count": 3}].'
@@ -128,7 +133,12 @@ class QuizPage(QuizRoutes, RoutablePageMixin, StepPage):
         *Page.content_panels,
         FieldPanel("summary"),
         MultiFieldPanel(
-            [FieldPanel("pass_mark"), FieldPanel("attempts_allowed"), FieldPanel("time_limit_minutes")],
+            [
+                FieldPanel("pass_mark"),
+                FieldPanel("attempts_allowed"),
+                FieldPanel("time_limit_minutes"),
+                FieldPanel("retry_delay_minutes"),
+            ],
             heading="Rules",
         ),
         MultiFieldPanel(

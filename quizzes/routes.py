@@ -162,13 +162,18 @@ class QuizRoutes:
 
     @path("attempt/<int:attempt_id>/results/")
     def attempt_results(self, request, attempt_id: int):
-        from .selectors import attempt_questions
+        from .selectors import attempt_questions, review_reveals
 
         if (response := self._learner_gate(request)) is not None:
             return response
         attempt = self._attempt(request, attempt_id)
         if not attempt.is_submitted:
             return redirect(self.url + f"attempt/{attempt.pk}/")
-        reveal = self.review == "full"
-        context = {"page": self, "attempt": attempt, "questions": attempt_questions(attempt=attempt, reveal=reveal)}
+        reveal = review_reveals(quiz=self, attempt=attempt)
+        context = {
+            "page": self,
+            "attempt": attempt,
+            "reveal": reveal,
+            "questions": attempt_questions(attempt=attempt, reveal=reveal),
+        }
         return TemplateResponse(request, "quizzes/results.html", context)

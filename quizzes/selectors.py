@@ -213,6 +213,17 @@ def quiz_intro(*, quiz: QuizPage, learner) -> QuizIntro:
     return QuizIntro(attempts=attempts, open_attempt=open_attempt, attempts_left=left, allowance=allowance)
 
 
+def review_reveals(*, quiz: QuizPage, attempt: Attempt) -> bool:
+    """Whether this submitted attempt's results show the right answers and feedback."""
+    if quiz.review == QuizPage.Review.FULL:
+        return True
+    if quiz.review == QuizPage.Review.SCORE:
+        return False
+    allowed = attempt_allowance(quiz=quiz, learner=attempt.learner).attempts_allowed
+    used = Attempt.objects.filter(quiz=quiz, learner=attempt.learner).count()
+    return bool(attempt.passed) or bool(allowed and used >= allowed)
+
+
 def bank_questions(*, course_slug: str, topic: str = "") -> list[Question]:
     """A course's bank (or one topic of it), for export."""
     questions = Question.objects.filter(course_slug=course_slug).order_by("topic", "key")

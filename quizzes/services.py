@@ -102,6 +102,14 @@ def _shown_order(content: dict, rng: random.Random, shuffle_options: bool) -> li
     return []
 
 
+def next_attempt_opens_at(*, quiz: QuizPage, attempts: list[Attempt]):
+    """When the quiz's delay between attempts lets the next one start (None: no delay applies)."""
+    submitted = [a.submitted_at for a in attempts if a.submitted_at is not None]
+    if not quiz.retry_delay_minutes or not submitted:
+        return None
+    return max(submitted) + timedelta(minutes=quiz.retry_delay_minutes)
+
+
 def attempt_time_is_up(attempt: Attempt, now=None) -> bool:
     """Past the deadline and its grace: nothing more may be saved."""
     return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + SUBMIT_GRACE
@@ -127,6 +135,8 @@ def attempt_start(*, quiz: QuizPage, learner) -> Attempt:
             return graded
     if allowance.attempts_allowed and len(attempts) >= allowance.attempts_allowed:
         raise AttemptLimitReached(f"You have used all {allowance.attempts_allowed} attempts at this quiz.")
+    if (next_start := next_attempt_opens_at(quiz=quiz, attempts=attempts)) and next_start > now:
+        raise QuizError(f"You can start your next attempt at {timezone.localtime(next_start):%H:%M on %b %d}.")
     number = (attempts[-1].number if attempts else 0) + 1
     seed = f"{quiz.pk}:{learner.pk}:{number}"
     rng = random.Random(seed)  # noqa: S311 - a reproducible shuffle, not a secret

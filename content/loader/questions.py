@@ -12,7 +12,8 @@ import yaml
 from .errors import ContentError
 
 QUESTION_TYPES = {"single", "multiple", "truefalse", "numeric", "shorttext", "ordering", "matching"}
-QUIZ_FIELDS = {"pass_mark": 80, "attempts_allowed": 3, "time_limit_minutes": 0}
+QUIZ_FIELDS = {"pass_mark": 80, "attempts_allowed": 3, "time_limit_minutes": 0, "retry_delay_minutes": 0}
+REVIEW_CHOICES = {"score", "full", "done"}
 
 
 @dataclass
@@ -179,6 +180,9 @@ def parse_quiz_step(step: dict, *, course_source: str, position: int) -> QuizDat
         if not isinstance(value, int) or value < 0 or (name == "pass_mark" and value > 100):
             raise ContentError(course_source, None, f"{where}: {name} must be a whole number (0-100 for pass_mark)")
         fields[name] = value
+    fields["review"] = step.get("review", "full")
+    if fields["review"] not in REVIEW_CHOICES:
+        raise ContentError(course_source, None, f"{where}: review must be one of {sorted(REVIEW_CHOICES)}")
     keys = step.get("questions") or []
     draws = step.get("draws") or []
     if not isinstance(keys, list) or not isinstance(draws, list) or not (keys or draws):
