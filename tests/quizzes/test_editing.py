@@ -27,7 +27,7 @@ class TestQuizPageInTheTree(WagtailPageTestCase):
         course = make_course(lessons=0)
         data = nested_form_data(
             {"title": "Module quiz", "slug": "module-quiz", "summary": "", "pass_mark": 80, "attempts_allowed": 3,
-             "time_limit_minutes": 15, "fixed_questions": "[]", "draws": '[{"topics": ["calls"], "count": 2}]',
+             "time_limit_minutes": 15, "retry_delay_minutes": 0, "fixed_questions": "[]", "draws": '[{"topics": ["calls"], "count": 2}]',
              "shuffle_questions": "on", "shuffle_options": "on", "attempt_counts": "highest", "review": "full"}
         )  # fmt: skip
         self.assertCanCreate(course, QuizPage, data)
