@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("coursesite.people.urls")),
     path("", include("lessons.urls")),
+    path("", include("simulations.urls")),
     # Wagtail serves the course tree last: /courses/<course>/<step>/
     path("courses/", include(wagtail_urls)),
 ]

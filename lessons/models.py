@@ -58,7 +58,7 @@ class CoursePage(RoutablePageMixin, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("objectives")]
     parent_page_types = ["lessons.CourseIndexPage"]
-    subpage_types = ["lessons.LessonPage", "quizzes.QuizPage"]  # simulations.SimulationPage joins when it lands
+    subpage_types = ["lessons.LessonPage", "quizzes.QuizPage", "simulations.SimulationPage"]
 
     def objective_list(self) -> list[str]:
         return [line.strip() for line in self.objectives.splitlines() if line.strip()]

@@ -194,6 +194,14 @@ def write_tree(courses: list[CourseData], root: Path) -> LoadReport:
                 lesson = course.lessons[step["lesson"]]
                 source, content_hash, model, slug = lesson.source, lesson.content_hash, LessonPage, lesson.slug
                 values = _lesson_values(lesson, root)
+            elif "simulation" in step:
+                from simulations.models import Scenario, SimulationPage
+
+                simulation = course.simulations[step["simulation"]]
+                source, content_hash, model, slug = (
+                    simulation.source, simulation.content_hash, SimulationPage, simulation.slug,
+                )  # fmt: skip
+                values = {**simulation.fields, "scenario": Scenario.objects.get(key=simulation.scenario)}
             else:
                 quiz = course.quizzes[step["quiz"]]
                 source, content_hash, model, slug, values = (

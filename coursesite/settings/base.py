@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "coursesite.progress",
     "lessons",
     "quizzes",
+    "simulations",
     "content",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
