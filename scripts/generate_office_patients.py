@@ -96,7 +96,7 @@ def person(rng: random.Random, key: str, first: str, last: str, sex: str, dob: d
 
 
 def main() -> None:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - reproducible fixtures, not security
     patients = [person(rng, *row) for row in LOOKALIKES]
     used = {(p["first_name"], p["last_name"]) for p in patients}
     while len(patients) < 40:
@@ -115,7 +115,9 @@ def main() -> None:
                        sex, date(2014 + number * 2, rng.randint(1, 12), rng.randint(1, 28)))  # fmt: skip
         child["insurance"] = {**parent["insurance"], "relationship": "child", "subscriber": parent["key"]}
         child["guarantor"] = parent["key"]
-        child["problems"] = [] if number % 2 else [{"code": "J45.20", "description": "Mild intermittent asthma, uncomplicated"}]
+        child["problems"] = (
+            [] if number % 2 else [{"code": "J45.20", "description": "Mild intermittent asthma, uncomplicated"}]
+        )
         patients.append(child)
     for p in patients:
         p["key"] = p["key"].replace("'", "")

@@ -87,7 +87,9 @@ class CorrectForm(forms.Form):
 
 class EditForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
-    text = forms.CharField(label="New text (replaces the entry)", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    text = forms.CharField(
+        label="New text (replaces the entry)", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class QueryForm(forms.Form):

@@ -87,7 +87,9 @@ def _active(g: GradingInput, patient: str | None, type_key: str | None = None) -
     return [
         a
         for a in g.appointments
-        if a["patient"] == patient and a["status"] in ("booked", "arrived") and (type_key is None or a["type"] == type_key)
+        if a["patient"] == patient
+        and a["status"] in ("booked", "arrived")
+        and (type_key is None or a["type"] == type_key)
     ]
 
 
@@ -279,7 +281,9 @@ def date_within_business_days(g: GradingInput, patient, type: str, base: str, da
     low, high = _add_business_days(target, -tolerance), _add_business_days(target, tolerance)
     booked = found[0]["date"]
     ok = low <= booked <= high
-    return Outcome(ok, f"Target {target:%a %d %b}; accepted {low:%a %d %b} – {high:%a %d %b}; booked {booked:%a %d %b}.")
+    return Outcome(
+        ok, f"Target {target:%a %d %b}; accepted {low:%a %d %b} – {high:%a %d %b}; booked {booked:%a %d %b}."
+    )
 
 
 @check
@@ -308,7 +312,10 @@ def orders_unaltered(g: GradingInput, patient: str, text: str) -> Outcome:
     altered = [
         e
         for e in g.chart
-        if e["patient"] == patient and e["kind"] == "order" and e["by_trainee"] and normalise(e["text"]) != normalise(text)
+        if e["patient"] == patient
+        and e["kind"] == "order"
+        and e["by_trainee"]
+        and normalise(e["text"]) != normalise(text)
     ]
     if not altered:
         return Outcome(True)
@@ -319,7 +326,9 @@ def orders_unaltered(g: GradingInput, patient: str, text: str) -> Outcome:
 def nothing_overwritten(g: GradingInput) -> Outcome:
     """No chart entry was edited in place or deleted: corrections are appended, the original kept."""
     hits = [e for e in g.log if e["kind"] in ("chart_entry_edited", "chart_entry_deleted")]
-    return Outcome(not hits, f"{len(hits)} entr{'y was' if len(hits) == 1 else 'ies were'} overwritten." if hits else "")
+    return Outcome(
+        not hits, f"{len(hits)} entr{'y was' if len(hits) == 1 else 'ies were'} overwritten." if hits else ""
+    )
 
 
 # ---- scoring -------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
     # appointments they have are the ones the scenario gave them.
     named = {str(v) for v in shift.variant["values"].values() if isinstance(v, str)}
     pool = sorted(k for k in by_key if k not in named)
-    rng = random.Random(f"calendar:{shift.seed}")
+    rng = random.Random(f"calendar:{shift.seed}")  # noqa: S311 - reproducible sandbox, not security
     today = shift.clock_start.date()
     for offset in range(FILL_FROM_DAY, FILL_TO_DAY + 1):
         day = today + timedelta(days=offset)

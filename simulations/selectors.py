@@ -177,5 +177,7 @@ class SimulationIntro:
 def simulation_intro(*, page: SimulationPage, learner) -> SimulationIntro:
     if not learner.is_authenticated:
         return SimulationIntro(shifts=[], open_shift=None)
-    shifts = list(Shift.objects.filter(page=page, learner=learner).exclude(status=Shift.Status.RESET).order_by("-number"))
+    shifts = list(
+        Shift.objects.filter(page=page, learner=learner).exclude(status=Shift.Status.RESET).order_by("-number")
+    )
     return SimulationIntro(shifts=shifts, open_shift=next((s for s in shifts if s.is_open), None))

@@ -143,7 +143,9 @@ def shift_submit(*, shift: Shift) -> Shift:
     shift.save()
     action_log_write(shift=shift, kind="shift_submitted", after={"score": result["score"], "passed": shift.passed})
     page = shift.page
-    completion_record(learner=shift.learner, step=page, course=page.get_parent(), passed=shift.passed, score=shift.score)
+    completion_record(
+        learner=shift.learner, step=page, course=page.get_parent(), passed=shift.passed, score=shift.score
+    )
     audit_record(action="shift_submitted", actor=shift.learner, target=shift, score=result["score"])
     return shift
 
@@ -155,7 +157,9 @@ def shift_submit(*, shift: Shift) -> Shift:
 def patient_search_record(*, shift: Shift, name: str, dob: date | None, results: int) -> None:
     shift = _require_open(shift)
     action_log_write(
-        shift=shift, kind="patient_search", after={"name": name, "dob": dob.isoformat() if dob else "", "results": results}
+        shift=shift,
+        kind="patient_search",
+        after={"name": name, "dob": dob.isoformat() if dob else "", "results": results},
     )
 
 
@@ -204,7 +208,11 @@ def chart_open(*, shift: Shift, patient: Patient, reason: str) -> None:
     """Log that the chart was opened, and why (an inbox item, or nothing: which is gradable)."""
     shift = _require_open(shift)
     action_log_write(
-        shift=shift, kind="chart_view", target=f"patient:{patient.pk}", patient_key=patient.key, after={"reason": reason}
+        shift=shift,
+        kind="chart_view",
+        target=f"patient:{patient.pk}",
+        patient_key=patient.key,
+        after={"reason": reason},
     )
 
 

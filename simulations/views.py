@@ -17,7 +17,15 @@ from coursesite.people.access import AUTHENTICATED, SUPERVISOR, access
 from . import selectors, services
 from .booking import next_open_slot
 from .forms import (
-    BookingForm, CancelForm, CorrectForm, EditForm, NextSlotForm, OrderForm, QueryForm, RegisterForm, SearchForm,
+    BookingForm,
+    CancelForm,
+    CorrectForm,
+    EditForm,
+    NextSlotForm,
+    OrderForm,
+    QueryForm,
+    RegisterForm,
+    SearchForm,
     VerifyForm,
 )  # fmt: skip
 from .models import Appointment, Shift
@@ -155,7 +163,9 @@ def office_book(request, shift_id: int):
             except OfficeActionError as exc:
                 _fail(request, exc)
             else:
-                messages.success(request, f"Booked {patient.full_name}: {appointment.date:%a %d %b} {appointment.start:%H:%M}.")
+                messages.success(
+                    request, f"Booked {patient.full_name}: {appointment.date:%a %d %b} {appointment.start:%H:%M}."
+                )
                 return redirect(f"{reverse('office_calendar', args=[shift.pk])}?date={appointment.date}")
         elif patient is None:
             messages.error(request, "Find the patient first, then book from their chart.")
@@ -175,7 +185,10 @@ def office_appointment(request, shift_id: int, appointment_id: int):
                 if not form.is_valid():
                     raise OfficeActionError("Give the reason for the cancellation.")
                 services.appointment_cancel(
-                    shift=shift, appointment=appointment, late=form.cleaned_data["late"], reason=form.cleaned_data["reason"]
+                    shift=shift,
+                    appointment=appointment,
+                    late=form.cleaned_data["late"],
+                    reason=form.cleaned_data["reason"],
                 )
                 messages.success(request, "Appointment cancelled; the slot is free again.")
             elif action in (Appointment.Status.ARRIVED, Appointment.Status.NOSHOW):
@@ -198,7 +211,9 @@ def office_patients(request, shift_id: int):
     form = SearchForm(request.GET or None)
     results = None
     if form.is_bound and form.is_valid() and (form.cleaned_data["name"] or form.cleaned_data["dob"]):
-        results = list(selectors.patients_matching(shift=shift, name=form.cleaned_data["name"], dob=form.cleaned_data["dob"]))
+        results = list(
+            selectors.patients_matching(shift=shift, name=form.cleaned_data["name"], dob=form.cleaned_data["dob"])
+        )
         if shift.is_open:
             services.patient_search_record(
                 shift=shift, name=form.cleaned_data["name"], dob=form.cleaned_data["dob"], results=len(results)

@@ -172,7 +172,9 @@ class ChartEntry(models.Model):
     entered_at = models.DateTimeField(help_text="Simulated office time.")
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     reason = models.CharField(max_length=300, blank=True)
-    by_trainee = models.BooleanField(default=False, help_text="Entered by the trainee (in this shift or earlier today).")
+    by_trainee = models.BooleanField(
+        default=False, help_text="Entered by the trainee (in this shift or earlier today)."
+    )
 
     objects = SandboxQuerySet.as_manager()
 

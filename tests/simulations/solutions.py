@@ -33,7 +33,9 @@ def book_next(shift, p: Patient, *, provider: str, type_key: str, after: date, w
 
 def solve_s1(shift):
     caller = shift.variant["values"]["caller"]
-    services.patient_search_record(shift=shift, name=caller["last_name"], dob=date.fromisoformat(caller["dob"]), results=0)
+    services.patient_search_record(
+        shift=shift, name=caller["last_name"], dob=date.fromisoformat(caller["dob"]), results=0
+    )
     p = services.patient_register(
         shift=shift,
         data={
@@ -43,7 +45,14 @@ def solve_s1(shift):
         },
     )  # fmt: skip
     days = {["mon", "tue", "wed", "thu", "fri"].index(d) for d in shift.variant["values"]["days"]}
-    book_next(shift, p, provider=shift.variant["values"]["provider"], type_key="new-patient", after=date(2026, 3, 10), weekdays=days)
+    book_next(
+        shift,
+        p,
+        provider=shift.variant["values"]["provider"],
+        type_key="new-patient",
+        after=date(2026, 3, 10),
+        weekdays=days,
+    )
 
 
 def solve_s2(shift):

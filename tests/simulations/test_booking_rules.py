@@ -1,6 +1,6 @@
 """The booking rules as plain functions (no database)."""
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -48,7 +48,10 @@ def test_type_rules_am_only_allowed_providers_and_prior_auth(rules):
     assert any("does not see" in p for p in problems(rules, provider_key="whitfield", start=time(10, 0)))
     auth = problems(rules, provider_key="whitfield", type_key="counseling-session", start=time(10, 0))
     assert any("prior-authorization" in p for p in auth)
-    assert problems(rules, provider_key="whitfield", type_key="counseling-session", start=time(10, 0), auth_number="PA1") == []
+    assert (
+        problems(rules, provider_key="whitfield", type_key="counseling-session", start=time(10, 0), auth_number="PA1")
+        == []
+    )
 
 
 def test_no_double_booking_of_provider_or_patient(rules):
@@ -66,17 +69,17 @@ def test_daily_limit(rules):
 
 
 def test_the_past_is_refused(rules):
-    assert "already passed" in problems(rules, now=datetime(2026, 3, 10, 10, 0))[0]
+    assert "already passed" in problems(rules, now=datetime(2026, 3, 10, 10, 0, tzinfo=UTC))[0]
 
 
 def test_next_open_slot_skips_taken_lunch_and_days_off(rules):
     taken = [Booked("lindqvist", "new-patient", "q", date(2026, 3, 12), time(9, 0), 30)]
     found = next_open_slot(
         rules=rules, provider_key="lindqvist", type_key="new-patient", patient_key="p",
-        after=datetime(2026, 3, 11, 12, 0), existing=taken,
+        after=datetime(2026, 3, 11, 12, 0, tzinfo=UTC), existing=taken,
     )  # fmt: skip
     assert found == (date(2026, 3, 12), time(9, 30))  # Wed off; Thu 09:00 taken
     assert next_open_slot(
         rules=rules, provider_key="okafor", type_key="new-patient", patient_key="p",
-        after=datetime(2026, 3, 10, 11, 40), existing=[],
+        after=datetime(2026, 3, 10, 11, 40, tzinfo=UTC), existing=[],
     ) == (date(2026, 3, 11), time(8, 0))  # fmt: skip

@@ -55,7 +55,10 @@ def test_office_validation_names_the_broken_reference(office_data):
     broken = {**office_data, "patients": [{**office_data["patients"][0], "guarantor": "nobody"}]}
     with pytest.raises(OfficeError, match="unknown guarantor"):
         office_validate(broken)
-    bad_code = {**office_data, "patients": [{**office_data["patients"][0], "problems": [{"code": "E11", "description": "x"}]}]}
+    bad_code = {
+        **office_data,
+        "patients": [{**office_data["patients"][0], "problems": [{"code": "E11", "description": "x"}]}],
+    }
     with pytest.raises(OfficeError, match="category header"):
         office_validate(bad_code)
 

@@ -1,6 +1,6 @@
 """The grader: each check kind on hand-made end states and logs, the scoring with X-gates, determinism."""
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -37,7 +37,7 @@ def make(rules, *, appointments=(), chart=(), entries=(), patients=None):
         "ann": person("ann", "Ann", "Lee", "1980-01-01"),
         "anne": person("anne", "Anne", "Lee", "1980-01-01"),
     }
-    return GradingInput(rules=rules, now=datetime(2026, 3, 10, 9), patients=patients,
+    return GradingInput(rules=rules, now=datetime(2026, 3, 10, 9, tzinfo=UTC), patients=patients,
                         appointments=list(appointments), chart=list(chart), log=list(entries))  # fmt: skip
 
 
@@ -49,7 +49,9 @@ def test_appointment_booked_accepts_any_valid_slot_and_rejects_rule_breaks(rules
     assert CHECKS["appointment_booked"](ok, patient="ann", type="follow-up").passed
     lunch = make(rules, appointments=[appt(1, "ann", date(2026, 3, 17), time(12, 0))])
     assert "lunch" in CHECKS["appointment_booked"](lunch, patient="ann", type="follow-up").detail
-    two = make(rules, appointments=[appt(1, "ann", date(2026, 3, 17), time(9)), appt(2, "ann", date(2026, 3, 18), time(9))])
+    two = make(
+        rules, appointments=[appt(1, "ann", date(2026, 3, 17), time(9)), appt(2, "ann", date(2026, 3, 18), time(9))]
+    )
     assert not CHECKS["appointment_booked"](two, patient="ann", type="follow-up").passed
     cancelled = make(rules, appointments=[appt(1, "ann", date(2026, 3, 17), time(9), status="cancelled")])
     assert not CHECKS["appointment_booked"](cancelled, patient="ann", type="follow-up").passed
@@ -57,7 +59,9 @@ def test_appointment_booked_accepts_any_valid_slot_and_rejects_rule_breaks(rules
     assert not wrong_day.passed and "Tuesday" in wrong_day.detail
     assert not CHECKS["appointment_booked"](ok, patient="ann", type="follow-up", providers=["lindqvist"]).passed
     assert not CHECKS["appointment_booked"](ok, patient="ann", type="follow-up", on_or_before="2026-03-16").passed
-    overlap = make(rules, appointments=[appt(1, "ann", date(2026, 3, 17), time(9)), appt(2, "anne", date(2026, 3, 17), time(9))])
+    overlap = make(
+        rules, appointments=[appt(1, "ann", date(2026, 3, 17), time(9)), appt(2, "anne", date(2026, 3, 17), time(9))]
+    )
     assert "already has a visit" in CHECKS["appointment_booked"](overlap, patient="ann", type="follow-up").detail
 
 
@@ -79,11 +83,17 @@ def test_appointment_status_and_no_entry_and_correction(rules):
 
 
 def test_patient_registered_compares_loosely_but_field_by_field(rules):
-    patients = {"new-1": person("new-1", "Li", "Chen", "1997-03-04", registered_in_shift=True, member_id="ME-4002 1977")}
+    patients = {
+        "new-1": person("new-1", "Li", "Chen", "1997-03-04", registered_in_shift=True, member_id="ME-4002 1977")
+    }
     g = make(rules, patients=patients)
-    ok = CHECKS["patient_registered"](g, patient={"last_name": "chen", "dob": "1997-03-04"}, fields={"member_id": "me40021977"})
+    ok = CHECKS["patient_registered"](
+        g, patient={"last_name": "chen", "dob": "1997-03-04"}, fields={"member_id": "me40021977"}
+    )
     assert ok.passed
-    bad = CHECKS["patient_registered"](g, patient={"last_name": "Chen", "dob": "1997-03-04"}, fields={"member_id": "ME4002"})
+    bad = CHECKS["patient_registered"](
+        g, patient={"last_name": "Chen", "dob": "1997-03-04"}, fields={"member_id": "ME4002"}
+    )
     assert not bad.passed and "member_id" in bad.detail
 
 
@@ -135,13 +145,20 @@ def test_action_before_and_action_logged(rules):
 )  # fmt: skip
 def test_two_weeks_plus_minus_two_business_days(rules, booked, ok):
     g = make(rules, appointments=[appt(1, "ann", booked, time(9))])
-    assert CHECKS["date_within_business_days"](g, patient="ann", type="follow-up", base="2026-03-03", days=14, tolerance=2).passed is ok
+    assert (
+        CHECKS["date_within_business_days"](
+            g, patient="ann", type="follow-up", base="2026-03-03", days=14, tolerance=2
+        ).passed
+        is ok
+    )
 
 
 def test_business_days_skip_the_weekend(rules):
     # DOS Fri 6 Mar + 14 = Fri 20 Mar; +2 business days = Tue 24 Mar.
     g = make(rules, appointments=[appt(1, "ann", date(2026, 3, 24), time(9), provider="okafor")])
-    assert CHECKS["date_within_business_days"](g, patient="ann", type="follow-up", base="2026-03-06", days=14, tolerance=2).passed
+    assert CHECKS["date_within_business_days"](
+        g, patient="ann", type="follow-up", base="2026-03-06", days=14, tolerance=2
+    ).passed
 
 
 def test_appointment_provider(rules):
@@ -168,7 +185,16 @@ def test_critical_checks(rules):
 
 
 def spec(check_id, kind, weight, check, **params):
-    return {"id": check_id, "kind": kind, "weight": weight, "check": check, "params": params, "pass": "ok", "fail": "no", "rule": "R"}
+    return {
+        "id": check_id,
+        "kind": kind,
+        "weight": weight,
+        "check": check,
+        "params": params,
+        "pass": "ok",
+        "fail": "no",
+        "rule": "R",
+    }
 
 
 def test_score_is_weighted_and_an_x_failure_fails_and_caps(rules):
@@ -180,18 +206,30 @@ def test_score_is_weighted_and_an_x_failure_fails_and_caps(rules):
     result = grade(g, checks, pass_mark=70)
     assert result["score"] == "75.00" and result["passed"]
     assert not grade(g, checks, pass_mark=80)["passed"]
-    gated = grade(g, [*checks, spec("x", "X", 0, "no_action_on", patients=["anne"], kinds=["chart_view"])], pass_mark=70)
+    gated = grade(
+        g, [*checks, spec("x", "X", 0, "no_action_on", patients=["anne"], kinds=["chart_view"])], pass_mark=70
+    )
     assert gated["score"] == "0.00" and not gated["passed"] and gated["critical_errors"] == ["x"]
-    capped = grade(g, [*checks, spec("x", "X", 0, "no_action_on", patients=["anne"], kinds=["chart_view"])], pass_mark=70, x_cap=40)
+    capped = grade(
+        g, [*checks, spec("x", "X", 0, "no_action_on", patients=["anne"], kinds=["chart_view"])], pass_mark=70, x_cap=40
+    )
     assert capped["score"] == "40.00" and not capped["passed"]
 
 
 def test_grading_is_deterministic(rules):
     g = make(rules, appointments=[appt(1, "ann", date(2026, 3, 17), time(9))], entries=log(("chart_view", "ann", {})))
-    checks = [spec("a", "E", 2, "appointment_booked", patient="ann", type="follow-up"), spec("b", "P", 1, "charts_opened_only", patients=["ann"])]
+    checks = [
+        spec("a", "E", 2, "appointment_booked", patient="ann", type="follow-up"),
+        spec("b", "P", 1, "charts_opened_only", patients=["ann"]),
+    ]
     assert all(grade(g, checks, pass_mark=80) == grade(g, checks, pass_mark=80) for _ in range(5))
 
 
 def test_normalise_and_word_diff():
     assert normalise("  a \n b\tc ") == "a b c"
-    assert word_diff("take 1 tablet daily", "take 2 tablets daily") == [("same", "take"), ("removed", "1 tablet"), ("added", "2 tablets"), ("same", "daily")]
+    assert word_diff("take 1 tablet daily", "take 2 tablets daily") == [
+        ("same", "take"),
+        ("removed", "1 tablet"),
+        ("added", "2 tablets"),
+        ("same", "daily"),
+    ]

@@ -32,9 +32,14 @@ def test_own_shift_with_another_sandboxs_ids_is_404(as_trainee, shift, other_shi
     p = Patient.objects.for_shift(other_shift).first()
     a = Appointment.objects.for_shift(other_shift).filter(status="booked").first()
     assert as_trainee.get(reverse("office_chart", args=[shift.pk, p.pk])).status_code == 404
-    assert as_trainee.post(reverse("office_chart", args=[shift.pk, p.pk]), {"action": "order", "text": "x"}).status_code == 404
+    assert (
+        as_trainee.post(reverse("office_chart", args=[shift.pk, p.pk]), {"action": "order", "text": "x"}).status_code
+        == 404
+    )
     assert as_trainee.get(reverse("office_appointment", args=[shift.pk, a.pk])).status_code == 404
-    response = as_trainee.post(reverse("office_appointment", args=[shift.pk, a.pk]), {"action": "cancel", "reason": "x"})
+    response = as_trainee.post(
+        reverse("office_appointment", args=[shift.pk, a.pk]), {"action": "cancel", "reason": "x"}
+    )
     assert response.status_code == 404
     a.refresh_from_db()
     assert a.status == "booked"

@@ -59,7 +59,8 @@ def test_chart_is_constant_in_the_number_of_entries(as_trainee, shift):
     baseline = _queries(as_trainee, url)
     at = datetime(2026, 3, 9, 9, 0).astimezone()
     entries = ChartEntry.objects.bulk_create(
-        ChartEntry(shift=shift, patient=p, kind="note", text=f"Note {n}", author="Nurse", entered_at=at) for n in range(100)
+        ChartEntry(shift=shift, patient=p, kind="note", text=f"Note {n}", author="Nurse", entered_at=at)
+        for n in range(100)
     )
     ChartEntry.objects.bulk_create(
         ChartEntry(shift=shift, patient=p, kind="correction", text="fixed", author="Nurse", entered_at=at, corrects=e, reason="typo")

@@ -81,7 +81,14 @@ def test_booking_through_the_form_and_refusal_messages(as_trainee, shift):
     assert bad.status_code == 400
     assert "morning only" in bad.content.decode() and "lunch" not in bad.content.decode()
     good = as_trainee.post(
-        url, {"patient": p.pk, "provider": "whitfield", "type": "counseling-session", "date": "2026-04-08", "start": "17:00"}
+        url,
+        {
+            "patient": p.pk,
+            "provider": "whitfield",
+            "type": "counseling-session",
+            "date": "2026-04-08",
+            "start": "17:00",
+        },
     )
     assert good.status_code == 400 and "prior-authorization" in good.content.decode()
     response = as_trainee.post(
@@ -152,7 +159,9 @@ def test_chart_actions_verify_order_query_correct_edit(as_trainee, shift):
     assert as_trainee.post(url, {"action": "query", "question": "Which strength?"}).status_code == 302
     order = ChartEntry.objects.for_shift(shift).get(kind="order", by_trainee=True)
     assert as_trainee.post(url, {"action": "correct", "entry": order.pk, "text": "x", "reason": ""}).status_code == 400
-    response = as_trainee.post(url, {"action": "correct", "entry": order.pk, "text": "Ibuprofen 400 mg", "reason": "typo"})
+    response = as_trainee.post(
+        url, {"action": "correct", "entry": order.pk, "text": "Ibuprofen 400 mg", "reason": "typo"}
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.text == "Ibuprofen 200 mg"  # the original is kept

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             for course in courses:
                 for simulation in course.simulations.values():
                     if simulation.scenario not in office.scenarios:
-                        raise ContentError(simulation.source, None, f"no scenario {simulation.scenario!r} in scenarios/")
+                        raise ContentError(
+                            simulation.source, None, f"no scenario {simulation.scenario!r} in scenarios/"
+                        )
         except ContentError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
         office_report = LoadReport()
