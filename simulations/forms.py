@@ -96,3 +96,12 @@ class QueryForm(forms.Form):
     question = forms.CharField(
         label="Question for the physician", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="How you contacted the patient",
+        choices=[("phone", "Phone call"), ("voicemail", "Voicemail"), ("letter", "Letter"), ("portal", "Portal message"),
+                 ("sms", "Text message")],
+    )  # fmt: skip
+    note = forms.CharField(label="What was said or sent", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)

@@ -295,6 +295,30 @@ def appointment_provider(g: GradingInput, patient, type: str, provider: str) -> 
     return Outcome(ok, "" if ok else f"Expected {g.rules['providers'][provider]['name']}.")
 
 
+@check
+def appointment_count(g: GradingInput, patient, status: str, count: int) -> Outcome:
+    """The patient has exactly `count` appointments in `status` (e.g. the no-show count after this one)."""
+    key = resolve_patient(g, patient)
+    found = sum(1 for a in g.appointments if a["patient"] == key and a["status"] == status)
+    return Outcome(found == count, f"{found} appointment(s) are “{status}”; expected {count}.")
+
+
+@check
+def contact_channel_allowed(g: GradingInput, patient) -> Outcome:
+    """Every contact with the patient used a channel they allow (no voicemail or text if they said no)."""
+    key = resolve_patient(g, patient)
+    row = g.patients.get(key) or {}
+    refused = {"voicemail"} if not row.get("voicemail_ok") else set()
+    refused |= {"sms"} if not row.get("sms_ok") else set()
+    used = [
+        (e["after"] or {}).get("channel") for e in g.log if e["kind"] == "patient_contacted" and e["patient"] == key
+    ]
+    if not used:
+        return Outcome(False, "The patient was not contacted.")
+    wrong = sorted(set(used) & refused)
+    return Outcome(not wrong, f"The patient does not allow: {', '.join(wrong)}." if wrong else "")
+
+
 # ---- X: critical errors --------------------------------------------------------------------------
 
 

@@ -122,7 +122,7 @@ def grading_input(*, shift: Shift) -> GradingInput:
         p["key"]: p
         for p in Patient.objects.for_shift(shift).values(
             "id", "key", "first_name", "last_name", "dob", "sex", "phone", "payer_key", "member_id",
-            "group_number", "relationship", "registered_in_shift",
+            "group_number", "relationship", "registered_in_shift", "voicemail_ok", "sms_ok",
         )
     }  # fmt: skip
     key_by_id = {p["id"]: k for k, p in patients.items()}

@@ -371,6 +371,32 @@ def chart_entry_edit(*, shift: Shift, entry: ChartEntry, text: str) -> ChartEntr
     return entry
 
 
+CONTACT_CHANNELS = {
+    "phone": "Phone call",
+    "voicemail": "Voicemail",
+    "letter": "Letter",
+    "portal": "Portal message",
+    "sms": "Text message",
+}
+
+
+@transaction.atomic
+def contact_record(*, shift: Shift, patient: Patient, channel: str, note: str) -> ChartEntry:
+    """Document a call, voicemail, letter or message to the patient (a note on the chart + the log)."""
+    shift = _require_open(shift)
+    if channel not in CONTACT_CHANNELS or not note.strip():
+        raise OfficeActionError("Choose how you contacted the patient and write what was said or sent.")
+    entry = ChartEntry.objects.create(
+        shift=shift, patient=patient, kind=ChartEntry.Kind.NOTE, text=f"{CONTACT_CHANNELS[channel]}: {note.strip()}",
+        author=_trainee(shift), entered_at=shift.now, by_trainee=True,
+    )  # fmt: skip
+    action_log_write(
+        shift=shift, kind="patient_contacted", target=f"chart_entry:{entry.pk}", patient_key=patient.key,
+        after={"channel": channel, "note": note.strip()},
+    )  # fmt: skip
+    return entry
+
+
 @transaction.atomic
 def physician_query(*, shift: Shift, patient: Patient, question: str, entry: ChartEntry | None = None) -> ChartEntry:
     """Send the ordering physician a question about an unclear order (a task in their inbox)."""

@@ -19,6 +19,7 @@ from .booking import next_open_slot
 from .forms import (
     BookingForm,
     CancelForm,
+    ContactForm,
     CorrectForm,
     EditForm,
     NextSlotForm,
@@ -239,7 +240,14 @@ def office_register(request, shift_id: int):
     return _office(request, shift, "simulations/register.html", {"form": form})
 
 
-CHART_ACTIONS = {"verify": VerifyForm, "order": OrderForm, "correct": CorrectForm, "edit": EditForm, "query": QueryForm}
+CHART_ACTIONS = {
+    "contact": ContactForm,
+    "verify": VerifyForm,
+    "order": OrderForm,
+    "correct": CorrectForm,
+    "edit": EditForm,
+    "query": QueryForm,
+}
 
 
 def _chart_action(request, shift: Shift, patient, action: str, form) -> None:
@@ -258,6 +266,9 @@ def _chart_action(request, shift: Shift, patient, action: str, form) -> None:
         entry = selectors.entry_in_chart(shift=shift, patient=patient, entry_id=data["entry"])
         services.chart_entry_edit(shift=shift, entry=entry, text=data["text"])
         messages.warning(request, "Entry overwritten.")
+    elif action == "contact":
+        services.contact_record(shift=shift, patient=patient, channel=data["channel"], note=data["note"])
+        messages.success(request, "Contact documented.")
     elif action == "query":
         services.physician_query(shift=shift, patient=patient, question=data["question"])
         messages.success(request, "Query sent to the physician.")

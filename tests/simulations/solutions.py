@@ -99,7 +99,18 @@ def solve_c6(shift):
     )
 
 
+def solve_s4(shift):
+    p = patient(shift, shift.variant["values"]["target"])
+    missed = Appointment.objects.for_shift(shift).get(key="noshow-appt")
+    services.appointment_mark(shift=shift, appointment=missed, status="noshow")
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    services.contact_record(
+        shift=shift, patient=p, channel="letter", note="No-show letter sent; asked to call to rebook."
+    )
+
+
 SOLUTIONS = {
+    "s4-no-show": solve_s4,
     "s1-new-patient-booking": solve_s1,
     "s2-follow-up-two-weeks": solve_s2,
     "s3-late-cancel-reschedule": solve_s3,

@@ -105,3 +105,16 @@ def test_s1_registration_is_compared_field_by_field(office_course, trainee):
     shift = services.shift_submit(shift=shift)
     item = {i["id"]: i for i in shift.result["items"]}["registered"]
     assert not item["passed"] and "member_id" in item["detail"]
+
+
+def test_s4_voicemail_to_a_patient_who_refused_it_loses_the_channel_points(office_course, trainee):
+    shift = _start(office_course, trainee, "s4-no-show", 0)
+    p = patient(shift, shift.variant["values"]["target"])
+    assert not p.voicemail_ok
+    services.appointment_mark(
+        shift=shift, appointment=Appointment.objects.for_shift(shift).get(key="noshow-appt"), status="noshow"
+    )
+    services.contact_record(shift=shift, patient=p, channel="voicemail", note="Please call Maple Grove back.")
+    shift = services.shift_submit(shift=shift)
+    items = {i["id"]: i for i in shift.result["items"]}
+    assert items["contacted"]["passed"] and not items["channel"]["passed"] and items["count"]["passed"]

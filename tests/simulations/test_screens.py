@@ -157,6 +157,8 @@ def test_chart_actions_verify_order_query_correct_edit(as_trainee, shift):
     assert as_trainee.post(url, {"action": "verify", "identifiers": ["name", "dob"]}).status_code == 302
     assert as_trainee.post(url, {"action": "order", "text": "Ibuprofen 200 mg"}).status_code == 302
     assert as_trainee.post(url, {"action": "query", "question": "Which strength?"}).status_code == 302
+    assert as_trainee.post(url, {"action": "contact", "channel": "fax", "note": "x"}).status_code == 400
+    assert as_trainee.post(url, {"action": "contact", "channel": "letter", "note": "Asked to call"}).status_code == 302
     order = ChartEntry.objects.for_shift(shift).get(kind="order", by_trainee=True)
     assert as_trainee.post(url, {"action": "correct", "entry": order.pk, "text": "x", "reason": ""}).status_code == 400
     response = as_trainee.post(
@@ -173,6 +175,7 @@ def test_chart_actions_verify_order_query_correct_edit(as_trainee, shift):
     assert as_trainee.post(url, {"action": "bogus"}).status_code == 400
     kinds = list(ActionLog.objects.for_shift(shift).values_list("kind", flat=True))
     assert kinds.count("identity_verified") == 1 and "order_entered" in kinds and "physician_queried" in kinds
+    assert "patient_contacted" in kinds
 
 
 def test_submit_grades_records_completion_and_closes_the_office(as_trainee, shift, trainee, sim_page):
