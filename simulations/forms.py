@@ -105,3 +105,21 @@ class ContactForm(forms.Form):
                  ("sms", "Text message")],
     )  # fmt: skip
     note = forms.CharField(label="What was said or sent", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class CallCloseForm(forms.Form):
+    item = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    outcome = forms.ChoiceField(
+        label="Outcome of the call",
+        choices=[
+            ("booked", "Appointment booked or changed"),
+            ("message", "Message taken for the clinical team"),
+            ("transfer", "Warm transfer to clinical staff / told to call 911 now"),
+            ("information", "Information given (no clinical content)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Call note (who called, what they asked, what you did)", widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )  # fmt: skip

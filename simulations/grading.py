@@ -296,6 +296,17 @@ def appointment_provider(g: GradingInput, patient, type: str, provider: str) -> 
 
 
 @check
+def call_outcome(g: GradingInput, item: str, outcomes: list[str]) -> Outcome:
+    """The inbox call `item` was closed with one of `outcomes`, and a call note was written."""
+    closed = [e for e in g.log if e["kind"] == "call_closed" and e["target"] == f"inbox:{item}"]
+    if not closed:
+        return Outcome(False, "The call was not closed with an outcome and a note.")
+    last = closed[-1]["after"] or {}
+    ok = last.get("outcome") in outcomes and bool(str(last.get("note", "")).strip())
+    return Outcome(ok, "" if ok else f"The call was closed as “{last.get('outcome')}”.")
+
+
+@check
 def appointment_count(g: GradingInput, patient, status: str, count: int) -> Outcome:
     """The patient has exactly `count` appointments in `status` (e.g. the no-show count after this one)."""
     key = resolve_patient(g, patient)

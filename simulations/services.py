@@ -371,6 +371,27 @@ def chart_entry_edit(*, shift: Shift, entry: ChartEntry, text: str) -> ChartEntr
     return entry
 
 
+CALL_OUTCOMES = {
+    "booked": "Appointment booked or changed",
+    "message": "Message taken for the clinical team",
+    "transfer": "Warm transfer to clinical staff / told to call 911 now",
+    "information": "Information given (no clinical content)",
+}
+
+
+@transaction.atomic
+def call_close(*, shift: Shift, item_key: str, outcome: str, note: str) -> None:
+    """Close an inbox call or walk-in with its outcome and a call note (who, what, what was done)."""
+    shift = _require_open(shift)
+    if item_key not in {item["key"] for item in shift.variant["inbox"]}:
+        raise OfficeActionError("That inbox item does not exist.")
+    if outcome not in CALL_OUTCOMES or not note.strip():
+        raise OfficeActionError("Choose the outcome of the call and write the call note.")
+    action_log_write(
+        shift=shift, kind="call_closed", target=f"inbox:{item_key}", after={"outcome": outcome, "note": note.strip()}
+    )
+
+
 CONTACT_CHANNELS = {
     "phone": "Phone call",
     "voicemail": "Voicemail",

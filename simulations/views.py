@@ -18,6 +18,7 @@ from . import selectors, services
 from .booking import next_open_slot
 from .forms import (
     BookingForm,
+    CallCloseForm,
     CancelForm,
     ContactForm,
     CorrectForm,
@@ -67,13 +68,31 @@ def _fail(request, exc: OfficeActionError) -> None:
 
 
 def _office(request, shift: Shift, template: str, context: dict, status: int = 200):
-    base = {"shift": shift, "office": shift.office, "variant": shift.variant, "sim_now": shift.now}
+    base = {
+        "shift": shift, "office": shift.office, "variant": shift.variant, "sim_now": shift.now,
+        "call_outcomes": list(services.CALL_OUTCOMES.items()),
+    }  # fmt: skip
     return render(request, template, {**base, **context}, status=status)
 
 
 @access(AUTHENTICATED)
 def office_home(request, shift_id: int):
+    """The inbox; POST closes a call (its outcome and note)."""
     shift = _shift(request, shift_id)
+    if request.method == "POST":
+        form = CallCloseForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise OfficeActionError("Choose the outcome of the call and write the call note.")
+            services.call_close(
+                shift=shift, item_key=form.cleaned_data["item"], outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except OfficeActionError as exc:
+            _fail(request, exc)
+            return _office(request, shift, "simulations/office_home.html", {}, status=400)
+        messages.success(request, "Call closed and documented.")
+        return redirect("office_home", shift_id=shift.pk)
     return _office(request, shift, "simulations/office_home.html", {})
 
 

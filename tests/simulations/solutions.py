@@ -109,7 +109,14 @@ def solve_s4(shift):
     )
 
 
+def solve_s6(shift):
+    services.call_close(
+        shift=shift, item_key="item-1", outcome="transfer", note="Chest pain: told to call 911 now; nurse informed."
+    )
+
+
 SOLUTIONS = {
+    "s6-red-flag-call": solve_s6,
     "s4-no-show": solve_s4,
     "s1-new-patient-booking": solve_s1,
     "s2-follow-up-two-weeks": solve_s2,

@@ -118,3 +118,14 @@ def test_s4_voicemail_to_a_patient_who_refused_it_loses_the_channel_points(offic
     shift = services.shift_submit(shift=shift)
     items = {i["id"]: i for i in shift.result["items"]}
     assert items["contacted"]["passed"] and not items["channel"]["passed"] and items["count"]["passed"]
+
+
+def test_s6_booking_an_emergency_caller_is_a_critical_error(office_course, trainee):
+    from .solutions import book_next
+
+    shift = _start(office_course, trainee, "s6-red-flag-call", 0)
+    book_next(shift, patient(shift, shift.variant["values"]["target"]), provider="okafor", type_key="follow-up",
+              after=date(2026, 3, 11))  # fmt: skip
+    services.call_close(shift=shift, item_key="item-1", outcome="booked", note="Booked for tomorrow.")
+    shift = services.shift_submit(shift=shift)
+    assert shift.result["critical_errors"] == ["just-booked"] and shift.score == 0

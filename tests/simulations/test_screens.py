@@ -44,6 +44,16 @@ def test_inbox_shows_the_brief_and_this_shifts_variant(as_trainee, shift):
     assert "Office time" in response.content.decode()
 
 
+def test_closing_a_call_from_the_inbox_is_logged(as_trainee, shift):
+    url = reverse("office_home", args=[shift.pk])
+    assert "Close this call" in as_trainee.get(url).content.decode()
+    assert as_trainee.post(url, {"item": "item-1", "outcome": "booked", "note": ""}).status_code == 400
+    assert as_trainee.post(url, {"item": "nope", "outcome": "booked", "note": "x"}).status_code == 400
+    assert as_trainee.post(url, {"item": "item-1", "outcome": "booked", "note": "Booked follow-up"}).status_code == 302
+    entry = ActionLog.objects.for_shift(shift).get(kind="call_closed")
+    assert entry.target == "inbox:item-1" and entry.after["outcome"] == "booked"
+
+
 def test_calendar_day_lists_each_providers_appointments(as_trainee, shift):
     appt = Appointment.objects.for_shift(shift).filter(date=date(2026, 3, 10)).select_related("patient").first()
     response = as_trainee.get(reverse("office_calendar", args=[shift.pk]), {"date": "2026-03-10"})

@@ -3,8 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from content.loader import ContentError, parse_tree, write_tree
-from content.loader.office import parse_office_content, write_office_content
-from content.loader.write import LoadReport
+from content.loader.office import parse_office_content
 
 CONTENT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,8 +31,6 @@ class Command(BaseCommand):
                         )
         except ContentError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
-        office_report = LoadReport()
-        write_office_content(office, office_report)
-        report = write_tree(courses, root)
-        for line in office_report.lines()[:-1] + report.lines():
+        report = write_tree(courses, root, office=office)
+        for line in report.lines():
             self.stdout.write(line)
