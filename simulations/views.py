@@ -50,7 +50,6 @@ def simulation_page_serve(page, request, *args, **kwargs):
         return HttpResponseNotAllowed(["GET", "POST"])
     context = page.get_context(request)
     context["step"] = step
-    context["definition"] = page.scenario.parsed
     return TemplateResponse(request, "simulations/simulation_page.html", context)
 
 
