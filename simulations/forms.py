@@ -123,3 +123,7 @@ class CallCloseForm(forms.Form):
         label="Call note (who called, what they asked, what you did)", widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
     )  # fmt: skip
+
+
+class FileDocumentForm(forms.Form):
+    item = forms.CharField(label="Document from the inbox", max_length=40)

@@ -193,6 +193,15 @@ def order_matches(g: GradingInput, patient: str, text: str) -> Outcome:
 
 
 @check
+def document_filed_to(g: GradingInput, item: str, patient: str) -> Outcome:
+    """The inbox document `item` was filed, and filed to the patient's chart (the last filing counts)."""
+    filings = [e for e in g.log if e["kind"] == "document_filed" and e["target"] == f"inbox:{item}"]
+    if not filings:
+        return Outcome(False, "The document was not filed.")
+    return Outcome(filings[-1]["patient"] == patient, "Filed to another chart.")
+
+
+@check
 def no_entry(g: GradingInput, patient: str, kind: str) -> Outcome:
     """The trainee added no chart entry of `kind` for the patient (e.g. no order before it is clarified)."""
     found = [e for e in g.chart if e["patient"] == patient and e["kind"] == kind and e["by_trainee"]]

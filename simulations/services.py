@@ -392,6 +392,24 @@ def call_close(*, shift: Shift, item_key: str, outcome: str, note: str) -> None:
     )
 
 
+@transaction.atomic
+def document_file(*, shift: Shift, patient: Patient, item_key: str) -> ChartEntry:
+    """File an incoming document (a fax in the inbox) to a patient's chart, as a note that quotes it."""
+    shift = _require_open(shift)
+    item = next((i for i in shift.variant["inbox"] if i["key"] == item_key and i["kind"] == "fax"), None)
+    if item is None:
+        raise OfficeActionError("Choose a faxed document from the inbox.")
+    entry = ChartEntry.objects.create(
+        shift=shift, patient=patient, kind=ChartEntry.Kind.NOTE, text=f"Filed document: {item['title']}\n{item['text']}",
+        author=_trainee(shift), entered_at=shift.now, by_trainee=True,
+    )  # fmt: skip
+    action_log_write(
+        shift=shift, kind="document_filed", target=f"inbox:{item_key}", patient_key=patient.key,
+        after={"item": item_key, "entry": entry.pk},
+    )  # fmt: skip
+    return entry
+
+
 CONTACT_CHANNELS = {
     "phone": "Phone call",
     "voicemail": "Voicemail",

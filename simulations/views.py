@@ -23,6 +23,7 @@ from .forms import (
     ContactForm,
     CorrectForm,
     EditForm,
+    FileDocumentForm,
     NextSlotForm,
     OrderForm,
     QueryForm,
@@ -259,6 +260,7 @@ def office_register(request, shift_id: int):
 
 
 CHART_ACTIONS = {
+    "file": FileDocumentForm,
     "contact": ContactForm,
     "verify": VerifyForm,
     "order": OrderForm,
@@ -284,6 +286,9 @@ def _chart_action(request, shift: Shift, patient, action: str, form) -> None:
         entry = selectors.entry_in_chart(shift=shift, patient=patient, entry_id=data["entry"])
         services.chart_entry_edit(shift=shift, entry=entry, text=data["text"])
         messages.warning(request, "Entry overwritten.")
+    elif action == "file":
+        services.document_file(shift=shift, patient=patient, item_key=data["item"])
+        messages.success(request, "Document filed to this chart.")
     elif action == "contact":
         services.contact_record(shift=shift, patient=patient, channel=data["channel"], note=data["note"])
         messages.success(request, "Contact documented.")

@@ -115,7 +115,15 @@ def solve_s6(shift):
     )
 
 
+def solve_c5(shift):
+    p = patient(shift, shift.variant["values"]["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    services.identity_verify(shift=shift, patient=p, identifiers=["name", "dob"])
+    services.document_file(shift=shift, patient=p, item_key="item-1")
+
+
 SOLUTIONS = {
+    "c5-file-lab-report": solve_c5,
     "s6-red-flag-call": solve_s6,
     "s4-no-show": solve_s4,
     "s1-new-patient-booking": solve_s1,

@@ -129,3 +129,13 @@ def test_s6_booking_an_emergency_caller_is_a_critical_error(office_course, train
     services.call_close(shift=shift, item_key="item-1", outcome="booked", note="Booked for tomorrow.")
     shift = services.shift_submit(shift=shift)
     assert shift.result["critical_errors"] == ["just-booked"] and shift.score == 0
+
+
+def test_c5_filing_to_the_look_alike_is_a_critical_error(office_course, trainee):
+    shift = _start(office_course, trainee, "c5-file-lab-report", 0)
+    wrong = patient(shift, shift.variant["values"]["lookalike"])
+    services.identity_verify(shift=shift, patient=wrong, identifiers=["name", "dob"])
+    services.document_file(shift=shift, patient=wrong, item_key="item-1")
+    shift = services.shift_submit(shift=shift)
+    assert shift.result["critical_errors"] == ["wrong-chart"] and not shift.passed
+    assert not {i["id"]: i for i in shift.result["items"]}["filed"]["passed"]

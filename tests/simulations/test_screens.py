@@ -160,6 +160,21 @@ def test_chart_open_is_logged_with_its_reason(as_trainee, shift):
     assert log.patient_key == p.key and log.after == {"reason": "item-1"}
 
 
+def test_filing_a_fax_from_the_chart(client, trainee, office_course):
+    from simulations import services
+    from tests.factories import make_simulation
+
+    page = make_simulation(office_course, scenario="c5-file-lab-report", slug="c5")
+    shift = services.shift_start(learner=trainee, page=page, seed="x")
+    client.force_login(trainee)
+    url = reverse("office_chart", args=[shift.pk, target(shift).pk])
+    assert "File an inbox document" in client.get(url).content.decode()
+    assert client.post(url, {"action": "file", "item": "nope"}).status_code == 400
+    assert client.post(url, {"action": "file", "item": "item-1"}).status_code == 302
+    assert "Filed document" in client.get(url).content.decode()
+    assert ActionLog.objects.for_shift(shift).get(kind="document_filed").patient_key == target(shift).key
+
+
 def test_chart_actions_verify_order_query_correct_edit(as_trainee, shift):
     p = target(shift)
     url = reverse("office_chart", args=[shift.pk, p.pk])
