@@ -121,7 +121,7 @@ def grading_input(*, shift: Shift) -> GradingInput:
     patients = {
         p["key"]: p
         for p in Patient.objects.for_shift(shift).values(
-            "id", "key", "first_name", "last_name", "dob", "sex", "phone", "payer_key", "member_id",
+            "id", "key", "first_name", "last_name", "dob", "sex", "phone", "address", "payer_key", "member_id",
             "group_number", "relationship", "registered_in_shift", "voicemail_ok", "sms_ok",
         )
     }  # fmt: skip

@@ -122,7 +122,22 @@ def solve_c5(shift):
     services.document_file(shift=shift, patient=p, item_key="item-1")
 
 
+def solve_r1(shift):
+    form = shift.variant["values"]["p"]
+    services.patient_search_record(shift=shift, name=form["last_name"], dob=date.fromisoformat(form["dob"]), results=0)
+    services.patient_register(
+        shift=shift,
+        data={
+            "first_name": form["first_name"].upper(), "last_name": form["last_name"], "dob": date.fromisoformat(form["dob"]),
+            "sex": form["sex"], "phone": form["phone"].replace("(", "").replace(")", ""), "address": form["address"],
+            "payer_key": form["payer"], "member_id": form["member_id"].replace("-", "").replace(" ", ""),
+            "group_number": form["group_number"], "relationship": form["relationship"],
+        },
+    )  # fmt: skip
+
+
 SOLUTIONS = {
+    "r1-register-from-intake": solve_r1,
     "c5-file-lab-report": solve_c5,
     "s6-red-flag-call": solve_s6,
     "s4-no-show": solve_s4,

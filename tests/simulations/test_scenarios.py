@@ -1,6 +1,7 @@
 """Every shipped scenario, every variant: the right path scores 100%, the critical error fails."""
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,21 @@ def test_c5_filing_to_the_look_alike_is_a_critical_error(office_course, trainee)
     shift = services.shift_submit(shift=shift)
     assert shift.result["critical_errors"] == ["wrong-chart"] and not shift.passed
     assert not {i["id"]: i for i in shift.result["items"]}["filed"]["passed"]
+
+
+def test_r1_gives_partial_credit_field_by_field(office_course, trainee):
+    shift = _start(office_course, trainee, "r1-register-from-intake", 0)
+    form = shift.variant["values"]["p"]
+    services.patient_search_record(shift=shift, name=form["last_name"], dob=None, results=0)
+    services.patient_register(
+        shift=shift,
+        data={
+            "first_name": form["first_name"], "last_name": form["last_name"], "dob": date.fromisoformat(form["dob"]),
+            "sex": form["sex"], "phone": form["phone"], "address": form["address"], "payer_key": form["payer"],
+            "member_id": "WRONG123", "group_number": form["group_number"], "relationship": "self",
+        },
+    )  # fmt: skip
+    shift = services.shift_submit(shift=shift)
+    failed = sorted(i["id"] for i in shift.result["items"] if not i["passed"])
+    assert failed == ["member-id", "relationship"]
+    assert shift.score == Decimal("80.00") and shift.passed  # 8 of 10 points; no critical error in R1
