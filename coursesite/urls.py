@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("lessons.urls")),
     path("", include("quizzes.urls")),
     path("", include("coursesite.certificates.urls")),
+    path("", include("simulations.urls")),
     # Wagtail serves the course tree last: /courses/<course>/<step>/
     path("courses/", include(wagtail_urls)),
 ]

@@ -61,7 +61,7 @@ class CoursePage(RoutablePageMixin, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("objectives")]
     parent_page_types = ["lessons.CourseIndexPage"]
-    subpage_types = ["lessons.LessonPage", "quizzes.QuizPage"]  # simulations.SimulationPage joins when it lands
+    subpage_types = ["lessons.LessonPage", "quizzes.QuizPage", "simulations.SimulationPage"]
 
     class Meta:
         verbose_name = "course"

@@ -186,3 +186,42 @@ class SupervisorCommentFactory(factory.django.DjangoModelFactory):
         model = "reports.SupervisorComment"
 
     body = factory.Faker("sentence")
+
+
+def load_office():
+    """The shipped office template and scenarios, loaded as `load_content` does (idempotent)."""
+    from pathlib import Path
+
+    from content.loader.office import parse_office_content, write_office_content
+    from content.loader.write import LoadReport
+
+    write_office_content(parse_office_content(Path(__file__).resolve().parents[1] / "content"), LoadReport())
+
+
+def make_simulation(course: CoursePage, *, scenario: str = "s2-follow-up-two-weeks", slug: str = "office", **fields):
+    """A published simulation step at the end of `course` (loads the office first)."""
+    from simulations.models import Scenario, SimulationPage
+
+    load_office()
+    page = SimulationPage(
+        title=f"Office {slug}", slug=slug, scenario=Scenario.objects.get(key=scenario), **{"pass_mark": 80, **fields}
+    )
+    course.add_child(instance=page)
+    return page
+
+
+def seed_for_variant(scenario_key: str, variant: int) -> str:
+    """A seed whose shift draws the given variant of the scenario (seeds are tried in a fixed order)."""
+    from simulations.models import OfficeTemplate, Scenario
+    from simulations.office import office_rules
+    from simulations.scenarios import scenario_render
+
+    template = OfficeTemplate.objects.get()
+    definition = Scenario.objects.get(key=scenario_key).parsed
+    patients = {p["key"]: p for p in template.data["patients"]}
+    rules = office_rules(template.data)
+    for number in range(200):
+        seed = f"seed-{number}"
+        if scenario_render(definition, seed=seed, patients=patients, rules=rules)["variant"] == variant:
+            return seed
+    raise AssertionError(f"no seed draws variant {variant}")

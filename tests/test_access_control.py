@@ -68,6 +68,34 @@ def _code(world):
     return {"code": world["certificate"].code}
 
 
+def _office_shift(world):
+    """A shift of `trainee` (built once per test): the office URLs below all point into it."""
+    if "shift" not in world:
+        from simulations.services import shift_start
+        from tests.factories import make_course, make_simulation
+
+        page = make_simulation(make_course(lessons=0, slug="office-access"))
+        world["shift"] = shift_start(learner=world["users"]["trainee"], page=page, seed="access")
+    return world["shift"]
+
+
+def _shift(world):
+    return {"shift_id": _office_shift(world).pk}
+
+
+def _shift_patient(world):
+    shift = _office_shift(world)
+    return {"shift_id": shift.pk, "patient_id": shift.patients.order_by("pk").first().pk}
+
+
+def _shift_appointment(world):
+    shift = _office_shift(world)
+    return {"shift_id": shift.pk, "appointment_id": shift.appointments.order_by("pk").first().pk}
+
+
+# The office is the trainee's own workspace: anyone else gets 404 for its URLs (no hint it exists).
+OWN_SHIFT = {"anonymous": LOGIN, "trainee": OK, "other_trainee": NOT_FOUND, "other_supervisor": NOT_FOUND,
+             "supervisor": NOT_FOUND, "editor": NOT_FOUND}  # fmt: skip
 SUPERVISOR_ONLY = {
     "anonymous": LOGIN,
     "trainee": FORBIDDEN,
@@ -119,6 +147,18 @@ CASES = {
     "quiz_accommodations": ("get", _cohort, SUPERVISOR_ONLY),
     "question_bank_gift": ("get", None, EDITOR_ONLY),
     "question_bank_gift_export": ("get", None, {**EDITOR_ONLY, "editor": 400}),
+    "office_home": ("get", _shift, OWN_SHIFT),
+    "office_calendar": ("get", _shift, OWN_SHIFT),
+    "office_week": ("get", _shift, OWN_SHIFT),
+    "office_book": ("get", _shift, OWN_SHIFT),
+    "office_appointment": ("get", _shift_appointment, OWN_SHIFT),
+    "office_patients": ("get", _shift, OWN_SHIFT),
+    "office_register": ("get", _shift, OWN_SHIFT),
+    "office_chart": ("get", _shift_patient, OWN_SHIFT),
+    "office_submit": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
+    "office_reset": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
+    "office_result": ("get", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),  # open shift: back to the inbox
+    "office_replay": ("get", _shift, {**SUPERVISOR_ONLY}),
 }  # fmt: skip
 
 

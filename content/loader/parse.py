@@ -42,6 +42,16 @@ class CourseData:
     content_hash: str = ""
     questions: list[QuestionData] = field(default_factory=list)
     quizzes: dict[str, QuizData] = field(default_factory=dict)
+    simulations: dict[str, "SimulationData"] = field(default_factory=dict)
+
+
+@dataclass
+class SimulationData:
+    source: str
+    slug: str
+    scenario: str
+    fields: dict
+    content_hash: str = ""
 
 
 def md(text: str) -> str:
@@ -273,13 +283,16 @@ def parse_course(directory: Path, root: Path) -> CourseData:
     if questions_path.exists():
         course.questions = parse_questions(questions_path, root, course_slug=data["slug"])
     for position, step in enumerate(data["steps"], start=1):
-        if not isinstance(step, dict) or not ({"lesson", "quiz"} & step.keys()):
-            raise ContentError(source, None, f"step {position} must name a lesson or a quiz")
+        if not isinstance(step, dict) or not ({"lesson", "quiz", "simulation"} & step.keys()):
+            raise ContentError(source, None, f"step {position} must name a lesson, a quiz or a simulation")
         if "lesson" in step:
             lesson_path = directory / "lessons" / f"{step['lesson']}.md"
             if not lesson_path.exists():
                 raise ContentError(source, None, f"step {position}: no file lessons/{step['lesson']}.md")
             course.lessons[step["lesson"]] = parse_lesson(lesson_path, root)
+        elif "simulation" in step:
+            simulation = parse_simulation_step(step, source=source, position=position)
+            course.simulations[simulation.slug] = simulation
         else:
             quiz = parse_quiz_step(step, course_source=source, position=position)
             if quiz.slug in course.quizzes:
@@ -288,6 +301,22 @@ def parse_course(directory: Path, root: Path) -> CourseData:
             course.quizzes[quiz.slug] = quiz
         course.steps.append(step)
     return course
+
+
+def parse_simulation_step(step: dict, *, source: str, position: int) -> SimulationData:
+    """`- simulation: <slug>` with `title`, `scenario` (a content/scenarios/ key), `pass_mark`, `summary`."""
+    _require(step, ["simulation", "title", "scenario"], source)
+    pass_mark = step.get("pass_mark", 80)
+    if not isinstance(pass_mark, int) or not 0 <= pass_mark <= 100:
+        raise ContentError(source, None, f"step {position}: pass_mark must be a percentage")
+    fields = {"title": step["title"], "summary": step.get("summary", ""), "pass_mark": pass_mark}
+    return SimulationData(
+        source=f"{source}#simulation:{step['simulation']}",
+        slug=step["simulation"],
+        scenario=step["scenario"],
+        fields=fields,
+        content_hash=_hash(repr(sorted(step.items()))),
+    )
 
 
 def parse_tree(root: Path) -> list[CourseData]:

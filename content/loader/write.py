@@ -172,8 +172,13 @@ def _upsert_question(*, report: LoadReport, data: QuestionData) -> Question:
 
 
 @transaction.atomic
-def write_tree(courses: list[CourseData], root: Path) -> LoadReport:
+def write_tree(courses: list[CourseData], root: Path, office=None) -> LoadReport:
+    """Write the courses; first the practice office (template and scenarios) that simulation steps
+    need: `office` as parsed by `content.loader.office.parse_office_content`, else parsed from root."""
+    from .office import parse_office_content, write_office_content
+
     report = LoadReport()
+    write_office_content(office if office is not None else parse_office_content(root), report)
     index = course_index()
     for course in courses:
         course_page = _upsert(
@@ -194,6 +199,14 @@ def write_tree(courses: list[CourseData], root: Path) -> LoadReport:
                 lesson = course.lessons[step["lesson"]]
                 source, content_hash, model, slug = lesson.source, lesson.content_hash, LessonPage, lesson.slug
                 values = _lesson_values(lesson, root)
+            elif "simulation" in step:
+                from simulations.models import Scenario, SimulationPage
+
+                simulation = course.simulations[step["simulation"]]
+                source, content_hash, model, slug = (
+                    simulation.source, simulation.content_hash, SimulationPage, simulation.slug,
+                )  # fmt: skip
+                values = {**simulation.fields, "scenario": Scenario.objects.get(key=simulation.scenario)}
             else:
                 quiz = course.quizzes[step["quiz"]]
                 source, content_hash, model, slug, values = (

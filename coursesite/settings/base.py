@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "coursesite.reports",
     "lessons",
     "quizzes",
+    "simulations",
     "content",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",

@@ -22,7 +22,9 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_allowed_parents_and_children(self):
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
+        from simulations.models import SimulationPage
+
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage, SimulationPage})
         self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
         self.assertAllowedSubpageTypes(LessonPage, set())
         self.assertCanNotCreateAt(CourseIndexPage, LessonPage)

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from content.loader import ContentError, parse_tree, write_tree
+from content.loader.office import parse_office_content
 
 CONTENT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,9 +21,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, root: Path, **options):
         try:
+            office = parse_office_content(root)
             courses = parse_tree(root)
+            for course in courses:
+                for simulation in course.simulations.values():
+                    if simulation.scenario not in office.scenarios:
+                        raise ContentError(
+                            simulation.source, None, f"no scenario {simulation.scenario!r} in scenarios/"
+                        )
         except ContentError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
-        report = write_tree(courses, root)
+        report = write_tree(courses, root, office=office)
         for line in report.lines():
             self.stdout.write(line)

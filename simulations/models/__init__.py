@@ -1,0 +1,10 @@
+"""The practice office's models.
+
+Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `scenario` (the authored
+definitions and the course step) → `coursesite.progress` / `coursesite.people`.
+"""
+
+from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
+from .scenario import OfficeTemplate, Scenario, SimulationPage
+
+__all__ = ["ActionLog", "Appointment", "ChartEntry", "OfficeTemplate", "Patient", "Scenario", "Shift", "SimulationPage"]

@@ -1,0 +1,132 @@
+"""The office template: validation of the shipped data and the rules snapshot a shift keeps.
+
+The template is plain data (content/office/*.yaml, loaded into `OfficeTemplate.data`). A shift copies
+the rules part (`office_rules`) when it starts, so the calendar and the grader read the rules from the
+shift without a query and a later template edit never changes a running or finished shift.
+"""
+
+from datetime import date, time
+
+import simple_icd_10_cm as icd
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+RELATIONSHIPS = {"self", "spouse", "child", "other"}
+
+
+class OfficeError(ValueError):
+    pass
+
+
+def parse_time(value: str) -> time:
+    try:
+        hours, minutes = str(value).split(":")
+        return time(int(hours), int(minutes))
+    except (ValueError, TypeError) as exc:
+        raise OfficeError(f"not a time (HH:MM): {value!r}") from exc
+
+
+def parse_date(value) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise OfficeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _need(item: dict, keys: list[str], where: str) -> None:
+    if not isinstance(item, dict):
+        raise OfficeError(f"{where}: expected a mapping")
+    missing = [k for k in keys if item.get(k) in (None, "")]
+    if missing:
+        raise OfficeError(f"{where}: missing {', '.join(missing)}")
+
+
+def icd_code_problem(code: str) -> str | None:
+    """Why `code` cannot go on a problem list or claim, or None: it must be a billable ICD-10-CM leaf."""
+    if not icd.is_valid_item(code):
+        return f"{code} is not an ICD-10-CM code"
+    if not icd.is_leaf(code):
+        return f"{code} is a category header, not a billable code"
+    return None
+
+
+def office_validate(data: dict) -> None:
+    """Check the whole template: references between sections, times, dates, ICD-10-CM codes."""
+    if not isinstance(data, dict):
+        raise OfficeError("the office template must be a mapping")
+    _need(data, ["practice", "locations", "providers", "appointment_types", "payers", "patients"], "office")
+    locations = {loc["key"] for loc in data["locations"]}
+    providers: set[str] = set()
+    for provider in data["providers"]:
+        where = f"provider {provider.get('key', '?')}"
+        _need(provider, ["key", "name", "location", "hours"], where)
+        if provider["location"] not in locations:
+            raise OfficeError(f"{where}: unknown location {provider['location']!r}")
+        for day, span in provider["hours"].items():
+            if day not in WEEKDAYS:
+                raise OfficeError(f"{where}: unknown weekday {day!r}")
+            if parse_time(span[0]) >= parse_time(span[1]):
+                raise OfficeError(f"{where}: {day} opens after it closes")
+        if provider.get("lunch"):
+            parse_time(provider["lunch"][0]), parse_time(provider["lunch"][1])
+        for block in provider.get("vacation") or []:
+            if parse_date(block["start"]) > parse_date(block["end"]):
+                raise OfficeError(f"{where}: vacation ends before it starts")
+        providers.add(provider["key"])
+    for kind in data["appointment_types"]:
+        where = f"appointment type {kind.get('key', '?')}"
+        _need(kind, ["key", "name", "minutes", "providers"], where)
+        if int(kind["minutes"]) <= 0 or int(kind["minutes"]) % 15:
+            raise OfficeError(f"{where}: minutes must be a positive multiple of 15")
+        unknown = set(kind["providers"]) - providers
+        if unknown:
+            raise OfficeError(f"{where}: unknown providers {sorted(unknown)}")
+    payers = {payer["key"] for payer in data["payers"]}
+    keys: set[str] = set()
+    for patient in data["patients"]:
+        where = f"patient {patient.get('key', '?')}"
+        _need(patient, ["key", "first_name", "last_name", "dob", "sex"], where)
+        if patient["key"] in keys:
+            raise OfficeError(f"{where}: duplicate key")
+        keys.add(patient["key"])
+        parse_date(patient["dob"])
+        insurance = patient.get("insurance")
+        if insurance:
+            if insurance.get("payer") not in payers:
+                raise OfficeError(f"{where}: unknown payer {insurance.get('payer')!r}")
+            if insurance.get("relationship") not in RELATIONSHIPS:
+                raise OfficeError(f"{where}: relationship must be one of {sorted(RELATIONSHIPS)}")
+        for problem in patient.get("problems") or []:
+            reason = icd_code_problem(problem.get("code", ""))
+            if reason:
+                raise OfficeError(f"{where}: {reason}")
+    for patient in data["patients"]:
+        if patient.get("guarantor") and patient["guarantor"] not in keys:
+            raise OfficeError(f"patient {patient['key']}: unknown guarantor {patient['guarantor']!r}")
+
+
+def office_rules(data: dict) -> dict:
+    """The part of the template a shift snapshots: everything except the patients (they become rows)."""
+    return {
+        "practice": data["practice"],
+        "locations": {loc["key"]: loc for loc in data["locations"]},
+        "providers": {
+            p["key"]: {
+                **p,
+                "vacation": [{**v, "start": str(v["start"]), "end": str(v["end"])} for v in p.get("vacation") or []],
+            }
+            for p in data["providers"]
+        },
+        "types": {
+            t["key"]: {
+                "needs_referral": False,
+                "needs_prior_auth": False,
+                "am_only": False,
+                "daily_limit": 0,
+                **t,
+            }
+            for t in data["appointment_types"]
+        },
+        "payers": {p["key"]: p for p in data["payers"]},
+    }

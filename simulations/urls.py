@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
+    path("office/shifts/<int:shift_id>/calendar/", views.office_calendar, name="office_calendar"),
+    path("office/shifts/<int:shift_id>/calendar/week/", views.office_week, name="office_week"),
+    path("office/shifts/<int:shift_id>/book/", views.office_book, name="office_book"),
+    path(
+        "office/shifts/<int:shift_id>/appointments/<int:appointment_id>/",
+        views.office_appointment,
+        name="office_appointment",
+    ),
+    path("office/shifts/<int:shift_id>/patients/", views.office_patients, name="office_patients"),
+    path("office/shifts/<int:shift_id>/patients/new/", views.office_register, name="office_register"),
+    path("office/shifts/<int:shift_id>/patients/<int:patient_id>/", views.office_chart, name="office_chart"),
+    path("office/shifts/<int:shift_id>/submit/", views.office_submit, name="office_submit"),
+    path("office/shifts/<int:shift_id>/reset/", views.office_reset, name="office_reset"),
+    path("office/shifts/<int:shift_id>/result/", views.office_result, name="office_result"),
+    path("office/review/<int:shift_id>/", views.office_replay, name="office_replay"),
+]

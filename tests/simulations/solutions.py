@@ -1,0 +1,150 @@
+"""The right way through each shipped scenario, done through the services (as the screens do)."""
+
+from datetime import date, time, timedelta
+
+from simulations import services
+from simulations.booking import next_open_slot
+from simulations.models import Appointment, ChartEntry, Patient
+from simulations.selectors import booked_between
+
+
+def patient(shift, key: str) -> Patient:
+    return Patient.objects.for_shift(shift).get(key=key)
+
+
+def book_next(shift, p: Patient, *, provider: str, type_key: str, after: date, weekdays: set[int] | None = None):
+    """Book the first open slot from `after` (on one of `weekdays`) for the patient."""
+    existing = booked_between(shift=shift, start=after, end=after + timedelta(days=40))
+    day = after
+    for _ in range(30):
+        from datetime import datetime
+
+        found = next_open_slot(
+            rules=shift.office, provider_key=provider, type_key=type_key, patient_key=p.key,
+            after=datetime.combine(day, time(0, 0)), existing=existing, days=0,
+        )  # fmt: skip
+        if found and (weekdays is None or found[0].weekday() in weekdays):
+            return services.appointment_book(
+                shift=shift, patient=p, provider_key=provider, type_key=type_key, day=found[0], start=found[1]
+            )
+        day += timedelta(days=1)
+    raise AssertionError("no slot found")
+
+
+def solve_s1(shift):
+    caller = shift.variant["values"]["caller"]
+    services.patient_search_record(
+        shift=shift, name=caller["last_name"], dob=date.fromisoformat(caller["dob"]), results=0
+    )
+    p = services.patient_register(
+        shift=shift,
+        data={
+            "first_name": caller["first_name"], "last_name": caller["last_name"], "dob": date.fromisoformat(caller["dob"]),
+            "sex": caller["sex"], "phone": caller["phone"], "address": caller["address"], "payer_key": caller["payer"],
+            "member_id": caller["member_id"], "group_number": caller["group_number"], "relationship": "self",
+        },
+    )  # fmt: skip
+    days = {["mon", "tue", "wed", "thu", "fri"].index(d) for d in shift.variant["values"]["days"]}
+    book_next(
+        shift,
+        p,
+        provider=shift.variant["values"]["provider"],
+        type_key="new-patient",
+        after=date(2026, 3, 10),
+        weekdays=days,
+    )
+
+
+def solve_s2(shift):
+    values = shift.variant["values"]
+    p = patient(shift, values["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    services.identity_verify(shift=shift, patient=p, identifiers=["name", "dob"])
+    base = date.fromisoformat(values["visit_date"]) + timedelta(days=12)
+    book_next(shift, p, provider=values["provider"], type_key="follow-up", after=base)
+
+
+def solve_s3(shift):
+    values = shift.variant["values"]
+    p = patient(shift, values["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    services.identity_verify(shift=shift, patient=p, identifiers=["name", "dob"])
+    old = Appointment.objects.for_shift(shift).get(key="target-appt")
+    services.appointment_cancel(
+        shift=shift, appointment=old, late=values["expected"] == "cancelled_late", reason="Cannot make it"
+    )
+    book_next(shift, p, provider="okafor", type_key="follow-up", after=date(2026, 3, 16))
+
+
+def solve_c1(shift):
+    values = shift.variant["values"]
+    p = patient(shift, values["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    services.order_enter(shift=shift, patient=p, text="  " + values["order"].replace(" ", "  ") + "\n")
+
+
+def solve_c2(shift):
+    p = patient(shift, shift.variant["values"]["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    services.physician_query(shift=shift, patient=p, question="Please clarify the dose and frequency of this order.")
+
+
+def solve_c6(shift):
+    values = shift.variant["values"]
+    p = patient(shift, values["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    note = ChartEntry.objects.for_shift(shift).get(key="note")
+    services.chart_entry_correct(
+        shift=shift, entry=note, text=f"Follow-up moved to {values['right_us']} at 10:00.", reason="Wrong date typed"
+    )
+
+
+def solve_s4(shift):
+    p = patient(shift, shift.variant["values"]["target"])
+    missed = Appointment.objects.for_shift(shift).get(key="noshow-appt")
+    services.appointment_mark(shift=shift, appointment=missed, status="noshow")
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    services.contact_record(
+        shift=shift, patient=p, channel="letter", note="No-show letter sent; asked to call to rebook."
+    )
+
+
+def solve_s6(shift):
+    services.call_close(
+        shift=shift, item_key="item-1", outcome="transfer", note="Chest pain: told to call 911 now; nurse informed."
+    )
+
+
+def solve_c5(shift):
+    p = patient(shift, shift.variant["values"]["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    services.identity_verify(shift=shift, patient=p, identifiers=["name", "dob"])
+    services.document_file(shift=shift, patient=p, item_key="item-1")
+
+
+def solve_r1(shift):
+    form = shift.variant["values"]["p"]
+    services.patient_search_record(shift=shift, name=form["last_name"], dob=date.fromisoformat(form["dob"]), results=0)
+    services.patient_register(
+        shift=shift,
+        data={
+            "first_name": form["first_name"].upper(), "last_name": form["last_name"], "dob": date.fromisoformat(form["dob"]),
+            "sex": form["sex"], "phone": form["phone"].replace("(", "").replace(")", ""), "address": form["address"],
+            "payer_key": form["payer"], "member_id": form["member_id"].replace("-", "").replace(" ", ""),
+            "group_number": form["group_number"], "relationship": form["relationship"],
+        },
+    )  # fmt: skip
+
+
+SOLUTIONS = {
+    "r1-register-from-intake": solve_r1,
+    "c5-file-lab-report": solve_c5,
+    "s6-red-flag-call": solve_s6,
+    "s4-no-show": solve_s4,
+    "s1-new-patient-booking": solve_s1,
+    "s2-follow-up-two-weeks": solve_s2,
+    "s3-late-cancel-reschedule": solve_s3,
+    "c1-transcribe-order": solve_c1,
+    "c2-ambiguous-order": solve_c2,
+    "c6-correct-by-appending": solve_c6,
+}

@@ -1,0 +1,79 @@
+"""Listings in a fixed number of queries, whatever their size."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from simulations.models import Appointment, ChartEntry, Patient
+
+DAY = date(2026, 3, 18)
+
+
+def _queries(client, url, params=None) -> int:
+    client.get(url, params or {})  # warm: the first request of a session does one-off work
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _add_appointments(shift, count: int, day: date = DAY):
+    patients = list(Patient.objects.for_shift(shift)[:40])
+    Appointment.objects.bulk_create(
+        Appointment(shift=shift, patient=patients[n % len(patients)], provider_key=["okafor", "lindqvist", "haddad", "whitfield"][n % 4],
+                    type_key="follow-up", date=day, start=time(8 + (n // 4) % 9, 15 * (n % 4)), minutes=15)
+        for n in range(count)
+    )  # fmt: skip
+
+
+@pytest.fixture
+def as_trainee(client, trainee):
+    client.force_login(trainee)
+    return client
+
+
+def test_calendar_day_is_constant_in_the_number_of_appointments(as_trainee, shift):
+    url = reverse("office_calendar", args=[shift.pk])
+    baseline = _queries(as_trainee, url, {"date": str(DAY)})
+    _add_appointments(shift, 200)
+    assert Appointment.objects.for_shift(shift).filter(date=DAY).count() >= 200
+    assert _queries(as_trainee, url, {"date": str(DAY)}) == baseline
+    assert baseline <= 7
+
+
+def test_calendar_week_is_constant_in_the_number_of_appointments(as_trainee, shift):
+    url = reverse("office_week", args=[shift.pk])
+    baseline = _queries(as_trainee, url, {"provider": "okafor", "date": str(DAY)})
+    for offset in range(5):
+        _add_appointments(shift, 40, DAY - timedelta(days=2) + timedelta(days=offset))
+    assert _queries(as_trainee, url, {"provider": "okafor", "date": str(DAY)}) == baseline
+    assert baseline <= 7
+
+
+def test_chart_is_constant_in_the_number_of_entries(as_trainee, shift):
+    p = Patient.objects.for_shift(shift).get(key=shift.variant["values"]["target"])
+    url = reverse("office_chart", args=[shift.pk, p.pk])
+    baseline = _queries(as_trainee, url)
+    at = datetime(2026, 3, 9, 9, 0).astimezone()
+    entries = ChartEntry.objects.bulk_create(
+        ChartEntry(shift=shift, patient=p, kind="note", text=f"Note {n}", author="Nurse", entered_at=at)
+        for n in range(100)
+    )
+    ChartEntry.objects.bulk_create(
+        ChartEntry(shift=shift, patient=p, kind="correction", text="fixed", author="Nurse", entered_at=at, corrects=e, reason="typo")
+        for e in entries[:20]
+    )  # fmt: skip
+    assert _queries(as_trainee, url) == baseline
+    # session + user + shift + patient + lock shift + log insert + counter update + entries + appointments, and savepoints
+    assert baseline <= 14
+
+
+def test_grading_input_is_four_queries(shift, django_assert_num_queries):
+    from simulations.selectors import grading_input
+
+    _add_appointments(shift, 200)
+    with django_assert_num_queries(4):
+        grading_input(shift=shift)
