@@ -8,9 +8,8 @@ import pytest
 
 from simulations import services
 from simulations.models import Appointment, ChartEntry, Patient, Scenario
+from simulations.solutions import SOLUTIONS, patient
 from tests.factories import make_simulation, seed_for_variant
-
-from .solutions import SOLUTIONS, patient
 
 SCENARIOS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "content" / "scenarios").glob("*.yaml"))
 
@@ -49,7 +48,7 @@ def test_booking_the_look_alike_fails_s2_whatever_the_points(office_course, trai
     shift = _start(office_course, trainee, "s2-follow-up-two-weeks", 0)
     SOLUTIONS["s2-follow-up-two-weeks"](shift)
     lookalike = patient(shift, shift.variant["values"]["lookalike"])
-    from .solutions import book_next
+    from simulations.solutions import book_next
 
     book_next(shift, lookalike, provider="okafor", type_key="follow-up", after=date(2026, 3, 11))
     shift = services.shift_submit(shift=shift)
@@ -122,7 +121,7 @@ def test_s4_voicemail_to_a_patient_who_refused_it_loses_the_channel_points(offic
 
 
 def test_s6_booking_an_emergency_caller_is_a_critical_error(office_course, trainee):
-    from .solutions import book_next
+    from simulations.solutions import book_next
 
     shift = _start(office_course, trainee, "s6-red-flag-call", 0)
     book_next(shift, patient(shift, shift.variant["values"]["target"]), provider="okafor", type_key="follow-up",

@@ -12,6 +12,9 @@ from lessons.models import CoursePage, LessonPage
 from lessons.selectors import course_steps
 from quizzes.models import Attempt, QuestionVersion, QuizPage
 from quizzes.services import attempt_start, attempt_submit, public_choice_ids
+from simulations.models import Shift, SimulationPage
+from simulations.services import shift_start, shift_submit
+from simulations.solutions import SOLUTIONS
 
 DEMO_PASSWORD = "frontdesk-demo-2026"
 DEMO_KEY = "DEMO2026KEY"
@@ -60,8 +63,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo cohort enrolment key: {DEMO_KEY}")
 
     def _progress(self, user: User, steps: int | None) -> None:
-        """Read the first `steps` lessons of Customer Service; None: read every lesson and pass every
-        quiz for real (attempts started and submitted through the quiz services, with right answers)."""
+        """Read the first `steps` lessons of Customer Service; None: read every lesson, pass every quiz
+        and work every office shift for real, through the same services the screens use."""
         course = _demo_course()
         if course is None:
             return
@@ -70,10 +73,14 @@ class Command(BaseCommand):
         for lesson in lessons if steps is None else lessons[:steps]:
             completion_record(learner=user, step=lesson, course=course)
         if steps is None:
-            for quiz in (step for step in steps_in_order if isinstance(step, QuizPage)):
-                if not Attempt.objects.filter(learner=user, quiz=quiz, submitted_at__isnull=False).exists():
-                    attempt = attempt_start(quiz=quiz, learner=user)
+            for step in steps_in_order:
+                if isinstance(step, QuizPage) and not Attempt.objects.filter(learner=user, quiz=step).exists():
+                    attempt = attempt_start(quiz=step, learner=user)
                     attempt_submit(attempt=attempt, answers=_right_answers(attempt))
+                elif isinstance(step, SimulationPage) and not Shift.objects.filter(learner=user, page=step).exists():
+                    shift = shift_start(learner=user, page=step, seed=f"demo-{user.pk}")
+                    SOLUTIONS[step.scenario.key](shift)
+                    shift_submit(shift=shift)
 
     def _assign_courses(self, cohort: Cohort) -> None:
         """Assign every course with a due date: the first one was due last week, so Harper (halfway) is

@@ -1,4 +1,7 @@
-"""The right way through each shipped scenario, done through the services (as the screens do)."""
+"""The right way through each shipped scenario, done through the services (as the screens do).
+
+Used by the tests (every variant must score 100%) and by `seed_demo` (the demo trainee who finished
+Customer Service worked its office shift for real)."""
 
 from datetime import date, time, timedelta
 
@@ -28,7 +31,7 @@ def book_next(shift, p: Patient, *, provider: str, type_key: str, after: date, w
                 shift=shift, patient=p, provider_key=provider, type_key=type_key, day=found[0], start=found[1]
             )
         day += timedelta(days=1)
-    raise AssertionError("no slot found")
+    raise RuntimeError("no open slot found in 30 days")
 
 
 def solve_s1(shift):
