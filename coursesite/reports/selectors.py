@@ -19,6 +19,7 @@ from coursesite.people.selectors import cohort_trainees, cohorts_for_supervisor
 from coursesite.progress.models import Completion
 from lessons.models import CoursePage
 from quizzes.models import Attempt, QuizAccommodation, QuizPage
+from simulations.models import Shift
 
 from .models import Nudge, SupervisorComment
 
@@ -282,6 +283,7 @@ class TraineeRecord:
     learner: User
     courses: list[CourseRecord]
     attempts: list[Attempt]
+    shifts: list[Shift]
     comments: list[SupervisorComment]
     accommodations: list[QuizAccommodation]
     assignments: list[Assignment]
@@ -326,6 +328,7 @@ def trainee_record(*, cohort: Cohort, learner: User, today: datetime.date | None
         for course in courses
     ]
     quiz_ids = [cell.step.page.pk for record in records for cell in record.cells if cell.step.is_quiz]
+    step_ids = [cell.step.page.pk for record in records for cell in record.cells]
     return TraineeRecord(
         cohort=cohort,
         learner=learner,
@@ -335,6 +338,12 @@ def trainee_record(*, cohort: Cohort, learner: User, today: datetime.date | None
             .select_related("quiz")
             .only("number", "score", "passed", "started_at", "submitted_at", "quiz__title")
             .order_by("quiz__path", "number")
+        ),
+        shifts=list(
+            Shift.objects.filter(learner=learner, page_id__in=step_ids)
+            .select_related("page")
+            .only("number", "status", "score", "passed", "started_at", "submitted_at", "page__title")
+            .order_by("page__path", "number")
         ),
         comments=list(SupervisorComment.objects.filter(cohort=cohort, learner=learner).select_related("author")),
         accommodations=list(

@@ -225,3 +225,15 @@ def test_accommodations_add_up_to_a_bounded_total(client, supervisor, cohort, tr
     assert refused.status_code == 400 and "past 20 extra attempts" in refused.content.decode()
     assert QuizAccommodation.objects.get().extra_attempts == 20
     assert AuditEvent.objects.filter(action="quiz_accommodation_granted").count() == 4
+
+
+def test_the_record_lists_office_shifts_with_a_replay_link(client, supervisor, cohort, trainee, quiz_course):
+    from simulations.services import shift_start
+    from tests.factories import make_simulation
+
+    step = make_simulation(quiz_course, slug="office-step")
+    shift = shift_start(learner=trainee, page=step, seed="record")
+    client.force_login(supervisor)
+    page = client.get(record_url(cohort, trainee)).content.decode()
+    assert reverse("office_replay", args=[shift.pk]) in page and "In progress" in page
+    assert client.get(reverse("office_replay", args=[shift.pk])).status_code == 200
