@@ -6,7 +6,7 @@ Depends on `progress` (what a learner completed) and `people`; the course is ref
 
 import base64
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -176,6 +176,13 @@ class Certificate(models.Model):
     def is_expired(self, now: datetime | None = None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
+    def in_renewal_window(self, now: datetime | None = None) -> bool:
+        """Expired, or close enough to expiry that completing the course again renews it."""
+        if self.expires_at is None:
+            return False
+        window = timedelta(days=settings.CERTIFICATE_RENEWAL_WINDOW_DAYS)
+        return self.expires_at - window <= (now or timezone.now())
+
     @property
     def public_status(self) -> str:
         """valid | expired | revoked | superseded: what the verification page says."""
@@ -201,7 +208,7 @@ class ExpiryReminder(models.Model):
     """One row per reminder e-mailed, so that each rung of the ladder reaches a certificate once."""
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
-    days_before = models.PositiveSmallIntegerField()
+    days_before = models.SmallIntegerField(help_text="Days before expiry; negative: days after it.")
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -84,15 +84,17 @@ def _specific_course(course):
 def certificate_issue(*, learner, course, request: HttpRequest | None = None) -> Certificate:
     """Issue the learner's certificate for `course` if the rule is met: idempotent and safe to race.
 
-    Returns the current certificate when there is one. An expired certificate is renewed (the old one
-    superseded) once every step has been completed again after it was issued. A revoked certificate
-    is never replaced automatically: a supervisor reissues it. Raises `CertificateNotIssued`.
+    Returns the current certificate when there is one. In the renewal window (expired, or within
+    CERTIFICATE_RENEWAL_WINDOW_DAYS of expiry) the certificate is renewed, the old one superseded,
+    once every step has been completed again after it was issued; until then an unexpired one is
+    returned as it is. A revoked certificate is never replaced automatically: a supervisor reissues
+    it. Raises `CertificateNotIssued`.
     """
     course = _specific_course(course)
     with transaction.atomic():
         mine = Certificate.objects.select_for_update().filter(learner=learner, course_id=course.pk)
         current = mine.current().first()
-        if current is not None and not current.is_expired():
+        if current is not None and not current.in_renewal_window():
             return current
         latest = mine.order_by("-issued_at", "-pk").first()
         if current is None and latest is not None and latest.status == Certificate.Status.REVOKED:
@@ -101,8 +103,10 @@ def certificate_issue(*, learner, course, request: HttpRequest | None = None) ->
             learner=learner, course=course, completed_after=current.issued_at if current is not None else None
         )
         if not result.met:
+            if current is not None and not current.is_expired():
+                return current  # early in the renewal window: the current one stands until renewed
             raise CertificateNotIssued(result.reasons)
-        if current is not None:  # renewal of an expired certificate
+        if current is not None:  # renewal
             current.status = Certificate.Status.SUPERSEDED
             current.save(update_fields=["status"])
         try:
@@ -213,47 +217,75 @@ def certificates_zip(
 
 
 def expiry_reminders_send(*, now: datetime | None = None) -> int:
-    """E-mail holders whose current certificate expires soon: the most urgent rung of the ladder due,
-    once per rung (an ExpiryReminder row per rung). Returns how many e-mails were sent.
+    """E-mail holders whose current certificate expires soon or has expired, with their cohorts'
+    supervisors in copy: the most urgent rung of the ladder that is due, once per rung (an
+    ExpiryReminder row per rung). Returns how many e-mails were sent.
 
-    A rung missed while the job was not running is skipped, never sent late alongside a newer one.
+    Rungs are days before expiry (30, 7, 0) or after it (-7). A rung missed while the job was not
+    running is skipped, never sent late alongside a newer one; the last overdue rung is sent up to a
+    week late, then never.
     """
     now = now or timezone.now()
     ladder = sorted(set(settings.CERTIFICATE_REMINDER_DAYS))
     if not ladder:
         return 0
-    due = (
+    due = list(
         Certificate.objects.current()
-        .filter(expires_at__gt=now, expires_at__lte=now + timedelta(days=ladder[-1]))
+        .filter(
+            expires_at__gt=now + timedelta(days=min(ladder[0], 0) - 7), expires_at__lte=now + timedelta(days=ladder[-1])
+        )
         .select_related("learner")
         .prefetch_related("reminders")
     )
+    supervisors = _supervisor_emails({certificate.learner_id for certificate in due})
     sent = 0
     for certificate in due:
         days_left = (certificate.expires_at - now) / timedelta(days=1)
-        rung = next(days for days in ladder if days_left <= days)
-        if any(reminder.days_before <= rung for reminder in certificate.reminders.all()):
-            continue  # this rung, or a more urgent one, has already gone out
+        rung = next((days for days in ladder if days_left <= days), None)
+        if rung is None or any(reminder.days_before <= rung for reminder in certificate.reminders.all()):
+            continue  # not due yet, or this rung (or a more urgent one) has already gone out
         try:
             with transaction.atomic():
                 ExpiryReminder.objects.create(certificate=certificate, days_before=rung, sent_at=now)
                 audit_record(action="certificate_expiry_reminder", target=certificate, days_before=rung)
         except IntegrityError:
             continue  # another run sent it
-        _send_expiry_reminder(certificate, days_left=max(1, math.ceil(days_left)))
+        _send_expiry_reminder(
+            certificate, days_left=math.ceil(days_left), cc=supervisors.get(certificate.learner_id, [])
+        )
         sent += 1
     return sent
 
 
-def _send_expiry_reminder(certificate: Certificate, *, days_left: int) -> None:
+def _supervisor_emails(learner_ids: set[int]) -> dict[int, list[str]]:
+    """Each learner's supervisors (of every cohort they are a trainee in), in one query."""
+    from coursesite.people.models import Membership
+
+    trainee_cohorts = Membership.objects.filter(user_id__in=learner_ids, role=Membership.Role.TRAINEE)
+    rows = Membership.objects.filter(
+        cohort_id__in=trainee_cohorts.values("cohort_id"), role=Membership.Role.SUPERVISOR
+    ).values_list("cohort_id", "user__email")
+    by_cohort: dict[int, set[str]] = {}
+    for cohort_id, email in rows:
+        by_cohort.setdefault(cohort_id, set()).add(email)
+    emails: dict[int, list[str]] = {}
+    for learner_id, cohort_id in trainee_cohorts.values_list("user_id", "cohort_id"):
+        emails.setdefault(learner_id, [])
+        emails[learner_id] = sorted(set(emails[learner_id]) | by_cohort.get(cohort_id, set()))
+    return emails
+
+
+def _send_expiry_reminder(certificate: Certificate, *, days_left: int, cc: list[str]) -> None:
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("my_certificates")
-    context = {"certificate": certificate, "days_left": days_left, "link": link}
-    send_mail(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your {certificate.course_title} certificate expires soon",
-        message=render_to_string("certificates/email/expiry_reminder.txt", context),
-        from_email=None,
-        recipient_list=[certificate.learner.email],
-    )
+    context = {"certificate": certificate, "days_left": days_left, "days_ago": -days_left, "link": link}
+    expired = days_left <= 0
+    subject = "has expired" if expired else "expires soon"
+    EmailMessage(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your {certificate.course_title} certificate {subject}",
+        body=render_to_string("certificates/email/expiry_reminder.txt", context),
+        to=[certificate.learner.email],
+        cc=cc,
+    ).send()
 
 
 def sign_off_grant(*, learner, course, actor, note: str = "", request: HttpRequest | None = None) -> SignOff:

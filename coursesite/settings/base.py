@@ -196,7 +196,12 @@ CERTIFICATE_SIGNATORY_TITLE = env_str("CERTIFICATE_SIGNATORY_TITLE", "Director o
 CERTIFICATE_MAX_PAGES = 2  # a certificate is one page; more means hostile or broken input
 VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30)
 # Days before expiry when the holder is e-mailed a reminder (run `manage.py certificate_reminders` daily).
-CERTIFICATE_REMINDER_DAYS = [60, 30, 7]
+# Days before expiry (positive) or after it (negative) on which holders and their supervisors are
+# reminded; each rung is sent once.
+CERTIFICATE_REMINDER_DAYS = [30, 7, 0, -7]
+# A trainee may renew this many days before expiry by completing the course's steps again; the new
+# certificate is issued at once, so there is no gap.
+CERTIFICATE_RENEWAL_WINDOW_DAYS = 30
 # Open Badges 3.0 credentials are signed with Ed25519: base64url of a 32-byte seed. Empty here means a
 # fixed development key (certificates/badges.py); production refuses to start without its own.
 OPEN_BADGES_SIGNING_KEY = env_str("OPEN_BADGES_SIGNING_KEY", "")

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from coursesite.audit.models import AuditEvent
 from coursesite.certificates.models import Certificate, CompletionRule, new_verification_code, normalise_code
@@ -172,6 +173,32 @@ def test_an_expired_certificate_is_renewed_only_after_the_steps_are_completed_ag
     renewed = certificate_issue(learner=trainee, course=course)
     old.refresh_from_db()
     assert renewed.previous == old and old.status == "superseded" and renewed.public_status == "valid"
+
+
+def test_a_certificate_can_be_renewed_early_in_the_window_with_no_gap(trainee, course, settings):
+    settings.CERTIFICATE_RENEWAL_WINDOW_DAYS = 30
+    complete_all(trainee, course)
+    old = certificate_issue(learner=trainee, course=course)
+    soon = timezone.now() + timedelta(days=20)
+    Certificate.objects.filter(pk=old.pk).update(issued_at=timezone.now() - timedelta(days=345), expires_at=soon)
+    from coursesite.progress.models import Completion
+
+    Completion.objects.filter(learner=trainee).update(completed_at=timezone.now() - timedelta(days=346))
+    assert certificate_issue(learner=trainee, course=course) == old, "until the steps are redone, the old one stands"
+    complete_all(trainee, course)
+    renewed = certificate_issue(learner=trainee, course=course)
+    old.refresh_from_db()
+    assert renewed != old and renewed.previous == old and old.status == "superseded"
+    assert renewed.issued_at <= soon, "no gap: the new certificate starts before the old one ends"
+    assert Certificate.objects.current().filter(learner=trainee).count() == 1
+
+
+def test_outside_the_renewal_window_completing_again_changes_nothing(trainee, course):
+    complete_all(trainee, course)
+    first = certificate_issue(learner=trainee, course=course)
+    complete_all(trainee, course)
+    assert certificate_issue(learner=trainee, course=course) == first
+    assert Certificate.objects.count() == 1
 
 
 def test_sign_off_issues_the_certificate_when_it_was_the_last_missing_piece(
