@@ -79,4 +79,5 @@ def certificate_pdf_bytes(certificate: Certificate) -> bytes:
         raise RenderError(
             f"The certificate ran to {len(document.pages)} pages; the limit is {settings.CERTIFICATE_MAX_PAGES}."
         )
-    return document.write_pdf()
+    # PDF/UA-1: a tagged PDF (structure, language, title) that screen readers can follow.
+    return document.write_pdf(pdf_variant="pdf/ua-1")

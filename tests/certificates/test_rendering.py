@@ -109,3 +109,17 @@ def test_a_losing_concurrent_render_deletes_its_duplicate_file(trainee):
     assert stale.pdf.read() == b"%PDF-first"
     _, files = default_storage.listdir("certificates")  # the in-memory storage outlives one test
     assert [name for name in files if name.startswith(certificate.code)] == [f"{certificate.code}.pdf"]
+
+
+def test_the_pdf_is_tagged_for_accessibility(trainee, course):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from coursesite.certificates.rendering import certificate_pdf_bytes
+    from tests.factories import CertificateFactory
+
+    pdf = PdfReader(BytesIO(certificate_pdf_bytes(CertificateFactory(learner=trainee, course=course))))
+    catalog = pdf.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en"
