@@ -138,6 +138,7 @@ CASES = {
     "trainee_comment_add": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "trainee_accommodation_grant": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "trainee_due_date_override": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
+    "trainee_record_pdf": ("get", _trainee, SUPERVISOR_ONLY),
     "trainee_nudge": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
     "audit_review": ("get", None, {**SUPERVISOR_ONLY, "other_supervisor": OK}),
     "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,

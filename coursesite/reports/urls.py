@@ -22,5 +22,10 @@ urlpatterns = [
         name="trainee_due_date_override",
     ),
     path("cohorts/<int:cohort_id>/trainees/<int:user_id>/nudge/", views.trainee_nudge, name="trainee_nudge"),
+    path(
+        "cohorts/<int:cohort_id>/trainees/<int:user_id>/training-record.pdf",
+        views.trainee_record_pdf,
+        name="trainee_record_pdf",
+    ),
     path("audit/", views.audit_review, name="audit_review"),
 ]

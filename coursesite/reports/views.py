@@ -9,10 +9,11 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from coursesite.people import selectors as people_selectors
@@ -134,6 +135,22 @@ def trainee_record(request, cohort_id: int, user_id: int):
     cohort, learner = _cohort_and_trainee(request, cohort_id, user_id)
     services.trainee_record_viewed(cohort=cohort, learner=learner, viewer=request.user, request=request)
     return render(request, "reports/trainee_record.html", _record_context(request, cohort, learner))
+
+
+@access(SUPERVISOR)
+def trainee_record_pdf(request, cohort_id: int, user_id: int):
+    """The training record as a PDF for an auditor (audited as an export)."""
+    from coursesite.audit.services import audit_record
+
+    from .record_pdf import training_record_pdf
+
+    cohort, learner = _cohort_and_trainee(request, cohort_id, user_id)
+    pdf = training_record_pdf(cohort=cohort, learner=learner, generated_by=request.user)
+    audit_record(action="training_record_exported", target=learner, request=request, cohort=cohort.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"training-record-{slugify(learner.display_name) or learner.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _back_to_record(cohort, learner):

@@ -237,3 +237,22 @@ def test_the_record_lists_office_shifts_with_a_replay_link(client, supervisor, c
     page = client.get(record_url(cohort, trainee)).content.decode()
     assert reverse("office_replay", args=[shift.pk]) in page and "In progress" in page
     assert client.get(reverse("office_replay", args=[shift.pk])).status_code == 200
+
+
+def test_the_training_record_pdf_names_the_trainee_steps_and_versions(client, supervisor, cohort, trainee, quiz_course):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    quiz = steps_of(quiz_course)[2].specific
+    revision = quiz.save_revision()
+    revision.publish()
+    quiz.refresh_from_db()
+    fail_quiz(quiz, trainee)
+    client.force_login(supervisor)
+    response = client.get(reverse("trainee_record_pdf", args=[cohort.pk, trainee.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert trainee.display_name in text and quiz.title in text and f"revision {revision.pk}" in text
+    assert AuditEvent.objects.filter(action="training_record_exported", actor=supervisor).exists()
