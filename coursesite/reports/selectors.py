@@ -138,6 +138,14 @@ class CohortMatrix:
             result.append((step, passed, round(100 * passed / total) if total else 0))
         return result
 
+    def quiz_scores(self) -> list[tuple[Step, list[Decimal]]]:
+        """Each quiz step with the scores its trainees hold for it (best or last, per the quiz)."""
+        return [
+            (step, [r.cells[index].score for r in self.all_rows if r.cells[index].score is not None])
+            for index, step in enumerate(self.steps)
+            if step.is_quiz
+        ]
+
 
 def course_steps(course: Page) -> list[Step]:
     """The live steps of a course in order, as plain pages (their types come from the content-type cache)."""

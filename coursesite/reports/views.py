@@ -22,7 +22,7 @@ from coursesite.people.services import assignment_override_set
 from quizzes.services import accommodation_add
 
 from . import selectors, services
-from .charts import Bar, horizontal_bar_chart
+from .charts import Bar, horizontal_bar_chart, score_bands
 from .forms import AccommodationForm, CommentForm, DueDateOverrideForm, MatrixFilterForm, NudgeForm
 
 # Rows per page of the matrix: a page stays a few hundred kilobytes however large the cohort.
@@ -77,7 +77,34 @@ def cohort_matrix(request, cohort_id: int):
                 for step, passed, percent in completion
             ],
         )
+        context["score_charts"] = _score_charts(matrix)
     return render(request, "reports/cohort_matrix.html", context)
+
+
+def _score_charts(matrix) -> list[dict]:
+    """A score-distribution chart per quiz of the course, from the matrix already in memory."""
+    charts = []
+    for step, scores in matrix.quiz_scores():
+        bands = score_bands([float(score) for score in scores])
+        charts.append(
+            {
+                "step": step,
+                "bands": bands,
+                "count": len(scores),
+                "svg": horizontal_bar_chart(
+                    chart_id=f"scores-{step.page.pk}",
+                    title=f"Scores on {step.page.title}",
+                    description=(
+                        f"Bar chart: how many of the {len(scores)} trainees with a score on this quiz fall in each "
+                        "20-point band. The same figures are in the table below the chart."
+                    ),
+                    bars=[Bar(label=f"{label}%", value=count, note=str(count)) for label, count in bands],
+                    maximum=max((count for _label, count in bands), default=0) or 1,
+                    unit="",
+                ),
+            }
+        )
+    return charts
 
 
 class _Echo:

@@ -136,6 +136,19 @@ def test_the_chart_is_an_accessible_svg_with_a_table_alternative(client, supervi
     assert '<td class="num">100%</td>' in page  # lesson 1, passed by the one trainee
 
 
+def test_each_quiz_gets_a_score_distribution_chart_with_a_table(client, supervisor, cohort, quiz_course):
+    ann, bob, cat = add_trainees(cohort, 3)
+    quiz = steps_of(quiz_course)[2]
+    for learner, score in ((ann, "95.00"), (bob, "85.00"), (cat, "40.00")):
+        complete(learner, quiz, quiz_course, passed=float(score) >= 80, score=score)
+    client.force_login(supervisor)
+    page = client.get(reverse("cohort_matrix", args=[cohort.pk])).content.decode()
+    assert f'aria-labelledby="scores-{quiz.pk}-title scores-{quiz.pk}-desc"' in page
+    assert "3 trainees with a score" in page
+    assert '<th scope="row">80–100%</th><td class="num">2</td>' in page
+    assert '<th scope="row">40–59%</th><td class="num">1</td>' in page
+
+
 def test_csv_export_streams_the_matrix_and_is_audited(client, supervisor, cohort, quiz_course, yesterday):
     ann, bob = add_trainees(cohort, 2)
     ann.display_name = "=HYPERLINK(evil)"
