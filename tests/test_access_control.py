@@ -45,6 +45,17 @@ def _trainee(world):
     return {"cohort_id": world["cohort"].pk, "user_id": world["users"]["trainee"].pk}
 
 
+def _export(world):
+    from coursesite.reports.services import spreadsheet_export_request
+    from coursesite.reports.tasks import spreadsheet_export_build
+
+    export = spreadsheet_export_request(
+        cohort=world["cohort"], course=world["course"], requested_by=world["users"]["supervisor"]
+    )
+    spreadsheet_export_build.call(export_id=export.pk)  # the test transaction never commits to enqueue it
+    return {"cohort_id": world["cohort"].pk, "export_id": export.pk}
+
+
 def _invitation(world):
     return {"token": world["invitation"].token}
 
@@ -134,6 +145,9 @@ CASES = {
     "cohort_assignment_set": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "cohort_matrix": ("get", _cohort, SUPERVISOR_ONLY),
     "cohort_matrix_csv": ("get", _cohort, SUPERVISOR_ONLY),
+    "cohort_matrix_xlsx": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
+    "spreadsheet_export": ("get", _export, SUPERVISOR_ONLY),
+    "spreadsheet_export_download": ("get", _export, SUPERVISOR_ONLY),
     "trainee_record": ("get", _trainee, SUPERVISOR_ONLY),
     "trainee_comment_add": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "trainee_accommodation_grant": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": 400}),
@@ -185,6 +199,7 @@ def world(cohort, trainee, other_trainee, supervisor, other_supervisor, editor, 
         "cohort": cohort,
         "invitation": invitation,
         "certificate": certificate,
+        "course": course,
         "users": {
             "trainee": trainee,
             "other_trainee": other_trainee,

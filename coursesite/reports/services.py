@@ -11,7 +11,7 @@ from django.utils import timezone
 from coursesite.audit.services import audit_record
 from coursesite.people.models import Cohort, User
 
-from .models import Nudge, SupervisorComment
+from .models import Nudge, SpreadsheetExport, SupervisorComment
 from .selectors import NUDGE_INTERVAL
 
 
@@ -77,3 +77,19 @@ def matrix_exported(*, cohort: Cohort, course, viewer: User, request: HttpReques
         cohort=cohort.pk,
         course=course.pk,
     )
+
+
+def spreadsheet_export_request(
+    *, cohort: Cohort, course, requested_by: User, request: HttpRequest | None = None
+) -> SpreadsheetExport:
+    """Queue an Excel export of the cohort matrix; the task starts after the commit (ids only)."""
+    from .tasks import spreadsheet_export_build
+
+    with transaction.atomic():
+        export = SpreadsheetExport.objects.create(cohort=cohort, course=course, requested_by=requested_by)
+        audit_record(
+            action="cohort_matrix_exported", actor=requested_by, target=cohort, request=request,
+            cohort=cohort.pk, course=course.pk, format="xlsx",
+        )  # fmt: skip
+        transaction.on_commit(lambda: spreadsheet_export_build.enqueue(export_id=export.pk))
+    return export

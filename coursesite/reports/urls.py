@@ -5,6 +5,13 @@ from . import views
 urlpatterns = [
     path("cohorts/<int:cohort_id>/matrix/", views.cohort_matrix, name="cohort_matrix"),
     path("cohorts/<int:cohort_id>/matrix.csv", views.cohort_matrix_csv, name="cohort_matrix_csv"),
+    path("cohorts/<int:cohort_id>/exports/", views.cohort_matrix_xlsx, name="cohort_matrix_xlsx"),
+    path("cohorts/<int:cohort_id>/exports/<int:export_id>/", views.spreadsheet_export, name="spreadsheet_export"),
+    path(
+        "cohorts/<int:cohort_id>/exports/<int:export_id>/download/",
+        views.spreadsheet_export_download,
+        name="spreadsheet_export_download",
+    ),
     path("cohorts/<int:cohort_id>/trainees/<int:user_id>/", views.trainee_record, name="trainee_record"),
     path(
         "cohorts/<int:cohort_id>/trainees/<int:user_id>/comments/",

@@ -9,8 +9,8 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
@@ -24,6 +24,7 @@ from quizzes.services import accommodation_add
 from . import selectors, services
 from .charts import Bar, horizontal_bar_chart, score_bands
 from .forms import AccommodationForm, CommentForm, DueDateOverrideForm, MatrixFilterForm, NudgeForm
+from .models import SpreadsheetExport
 
 # Rows per page of the matrix: a page stays a few hundred kilobytes however large the cohort.
 MATRIX_PAGE_SIZE = 100
@@ -137,6 +138,36 @@ def cohort_matrix_csv(request, cohort_id: int):
     )
     response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-{course.slug}.csv"'
     return response
+
+
+@require_POST
+@access(SUPERVISOR)
+def cohort_matrix_xlsx(request, cohort_id: int):
+    """Start an Excel export in the background and send the supervisor to its progress page."""
+    cohort = people_selectors.cohort_for_supervisor(request.user, cohort_id)
+    courses = selectors.cohort_courses(cohort)
+    course = _chosen_course(MatrixFilterForm(request.POST or None, courses=courses), courses)
+    if course is None:
+        messages.error(request, "There is no course to export yet.")
+        return redirect("cohort_matrix", cohort_id=cohort.pk)
+    export = services.spreadsheet_export_request(
+        cohort=cohort, course=course, requested_by=request.user, request=request
+    )
+    return redirect("spreadsheet_export", cohort_id=cohort.pk, export_id=export.pk)
+
+
+@access(SUPERVISOR)
+def spreadsheet_export(request, cohort_id: int, export_id: int):
+    cohort = people_selectors.cohort_for_supervisor(request.user, cohort_id)
+    export = get_object_or_404(SpreadsheetExport.objects.select_related("course"), pk=export_id, cohort=cohort)
+    return render(request, "reports/spreadsheet_export.html", {"cohort": cohort, "export": export})
+
+
+@access(SUPERVISOR)
+def spreadsheet_export_download(request, cohort_id: int, export_id: int):
+    cohort = people_selectors.cohort_for_supervisor(request.user, cohort_id)
+    export = get_object_or_404(SpreadsheetExport, pk=export_id, cohort=cohort, status=SpreadsheetExport.Status.DONE)
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1])
 
 
 def _record_context(request, cohort, learner, **forms) -> dict:
