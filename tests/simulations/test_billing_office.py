@@ -327,3 +327,38 @@ def test_persisting_and_reloading_a_ledger_keeps_the_balance_to_the_cent(b1, cha
     assert reloaded.balance() == ledger.balance() == view.balance
     assert (reloaded.insurance_balance(), reloaded.patient_balance()) == (view.insurance, view.patient)
     assert view.charges - view.payments - view.adjustments == view.balance
+
+
+def _g(**billing):
+    from datetime import UTC, datetime
+
+    from simulations.grading import GradingInput
+
+    return GradingInput(rules={}, now=datetime(2026, 3, 10, tzinfo=UTC), patients={}, appointments=[], chart=[], log=[],
+                        billing={"claims": [], "remittances": [], "ledger": [], **billing})  # fmt: skip
+
+
+def test_claim_clean_fails_when_the_claim_went_out_with_scrubber_findings():
+    from simulations.grading import claim_clean
+
+    claim = {"patient": "p", "scrub": [{"box": "23", "key": "missing_prior_auth", "reason": "needs auth"}]}
+    outcome = claim_clean(_g(claims=[claim]), patient="p")
+    assert not outcome.passed and "box 23" in outcome.detail
+    assert not claim_clean(_g(claims=[{"patient": "p", "scrub": None}]), patient="p").passed
+    assert claim_clean(_g(claims=[{"patient": "p", "scrub": []}]), patient="p").passed
+
+
+def test_no_co_to_patient_allows_the_pr_share_and_flags_anything_more():
+    from simulations.grading import no_co_to_patient
+
+    remit = {"patient": "p", "claim": "C1", "posted": True, "data": {"claims": [{"lines": [
+        {"line_id": "C1-1", "adjustments": [{"group": "CO", "carc": "45", "amount": "50.00"},
+                                            {"group": "PR", "carc": "3", "amount": "3.00"}]}]}]}}  # fmt: skip
+
+    def transfer(amount):
+        return {"patient": "p", "kind": "transfer", "amount": amount, "party": "", "group": "PR", "carc": "3",
+                "charge_id": "C1-1"}  # fmt: skip
+
+    assert no_co_to_patient(_g(remittances=[remit], ledger=[transfer("3.00")]), patient="p").passed
+    outcome = no_co_to_patient(_g(remittances=[remit], ledger=[transfer("3.00"), transfer("0.01")]), patient="p")
+    assert not outcome.passed and "C1-1" in outcome.detail
