@@ -51,6 +51,40 @@ def icd_code_problem(code: str) -> str | None:
     return None
 
 
+def plan_validate(plan: dict, where: str) -> None:
+    """A payer's plan rules (what billing.plans.PlanRules needs): known codes and kinds, amounts as
+    strings with two places, a coinsurance percentage."""
+    from decimal import Decimal, InvalidOperation
+
+    from .billing.codes import PROCEDURE_CODES, ServiceKind
+    from .billing.money import MoneyError, money
+
+    _need(plan, ["payer_id", "coverage_from", "timely_filing_days", "contracted_fees"], f"{where} plan")
+    parse_date(plan["coverage_from"])
+    try:
+        for amount in [plan.get("deductible_remaining", "0"), *(plan.get("copays") or {}).values()]:
+            money(str(amount))
+        for code, fee in plan["contracted_fees"].items():
+            if code not in PROCEDURE_CODES:
+                raise OfficeError(f"{where} plan: {code} is not on the practice code list")
+            if money(str(fee)) <= 0:
+                raise OfficeError(f"{where} plan: the contracted fee for {code} must be positive")
+        percent = Decimal(str(plan.get("coinsurance_percent", 0)))
+    except (MoneyError, InvalidOperation) as exc:
+        raise OfficeError(f"{where} plan: {exc}") from exc
+    if not 0 <= percent <= 100:
+        raise OfficeError(f"{where} plan: coinsurance is a percentage between 0 and 100")
+    if int(plan["timely_filing_days"]) <= 0:
+        raise OfficeError(f"{where} plan: the filing limit is a positive number of days")
+    kinds = {k.value for k in ServiceKind}
+    unknown = set(plan.get("copays") or {}) - kinds
+    if unknown:
+        raise OfficeError(f"{where} plan: unknown service kinds for copays {sorted(unknown)}")
+    unknown = set(plan.get("auth_required") or []) - set(PROCEDURE_CODES)
+    if unknown:
+        raise OfficeError(f"{where} plan: unknown codes needing authorization {sorted(unknown)}")
+
+
 def office_validate(data: dict) -> None:
     """Check the whole template: references between sections, times, dates, ICD-10-CM codes."""
     if not isinstance(data, dict):
@@ -82,6 +116,16 @@ def office_validate(data: dict) -> None:
         unknown = set(kind["providers"]) - providers
         if unknown:
             raise OfficeError(f"{where}: unknown providers {sorted(unknown)}")
+    for payer in data["payers"]:
+        if payer.get("plan") is not None:
+            plan_validate(payer["plan"], f"payer {payer.get('key', '?')}")
+    billing = (data["practice"] or {}).get("billing")
+    if billing is not None:
+        from .billing.codes import npi_is_valid
+
+        _need(billing, ["npi", "tax_id", "address", "city", "state", "zip"], "practice billing")
+        if not npi_is_valid(str(billing["npi"])):
+            raise OfficeError(f"practice billing: NPI {billing['npi']} fails the check digit")
     payers = {payer["key"] for payer in data["payers"]}
     keys: set[str] = set()
     for patient in data["patients"]:

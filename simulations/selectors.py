@@ -117,7 +117,7 @@ def shift_log(*, shift: Shift) -> list[ActionLog]:
 
 
 def grading_input(*, shift: Shift) -> GradingInput:
-    """The shift's end state and log as plain data, in four queries."""
+    """The shift's end state and log as plain data, in eight queries (four for billing)."""
     patients = {
         p["key"]: p
         for p in Patient.objects.for_shift(shift).values(
@@ -158,7 +158,10 @@ def grading_input(*, shift: Shift) -> GradingInput:
         {"seq": e.seq, "kind": e.kind, "patient": e.patient_key, "target": e.target, "after": e.after}
         for e in ActionLog.objects.for_shift(shift).order_by("seq")
     ]
+    from .billing_selectors import billing_grading_data
+
     return GradingInput(
+        billing=billing_grading_data(shift=shift, key_by_id=key_by_id),
         rules=shift.office,
         now=shift.clock_start.replace(tzinfo=None),
         patients=patients,

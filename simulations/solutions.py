@@ -151,3 +151,19 @@ SOLUTIONS = {
     "c2-ambiguous-order": solve_c2,
     "c6-correct-by-appending": solve_c6,
 }
+
+
+def solve_b1(shift):
+    from simulations import billing_services
+
+    values = shift.variant["values"]
+    p = patient(shift, values["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    visit = Appointment.objects.for_shift(shift).get(key="visit")
+    lines = [{"code": ln["code"], "units": ln["units"], "diagnoses": ln["dx"]} for ln in values["lines"]]
+    claim = billing_services.charges_capture(shift=shift, appointment=visit, lines=lines)
+    remittance = billing_services.claim_submit(shift=shift, claim=claim)
+    billing_services.remittance_post(shift=shift, remittance=remittance)
+
+
+SOLUTIONS["b1-charge-claim-post"] = solve_b1

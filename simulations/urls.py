@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import billing_views, views
 
 urlpatterns = [
     path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
@@ -15,6 +15,22 @@ urlpatterns = [
     path("office/shifts/<int:shift_id>/patients/", views.office_patients, name="office_patients"),
     path("office/shifts/<int:shift_id>/patients/new/", views.office_register, name="office_register"),
     path("office/shifts/<int:shift_id>/patients/<int:patient_id>/", views.office_chart, name="office_chart"),
+    path(
+        "office/shifts/<int:shift_id>/appointments/<int:appointment_id>/charges/",
+        billing_views.office_charges,
+        name="office_charges",
+    ),
+    path("office/shifts/<int:shift_id>/claims/<int:claim_id>/", billing_views.office_claim, name="office_claim"),
+    path(
+        "office/shifts/<int:shift_id>/claims/<int:claim_id>/remittance/",
+        billing_views.office_remittance,
+        name="office_remittance",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/patients/<int:patient_id>/ledger/",
+        billing_views.office_ledger,
+        name="office_ledger",
+    ),
     path("office/shifts/<int:shift_id>/submit/", views.office_submit, name="office_submit"),
     path("office/shifts/<int:shift_id>/reset/", views.office_reset, name="office_reset"),
     path("office/shifts/<int:shift_id>/result/", views.office_result, name="office_result"),

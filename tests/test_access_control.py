@@ -104,6 +104,21 @@ def _shift_appointment(world):
     return {"shift_id": shift.pk, "appointment_id": shift.appointments.order_by("pk").first().pk}
 
 
+def _billing_claim(world):
+    """A claim of `trainee`, charged, sent and posted through the B1 worked solution (built once per test)."""
+    if "claim" not in world:
+        from simulations.models import Claim
+        from simulations.services import shift_start
+        from simulations.solutions import SOLUTIONS
+        from tests.factories import make_course, make_simulation
+
+        page = make_simulation(make_course(lessons=0, slug="billing-access"), scenario="b1-charge-claim-post")
+        shift = shift_start(learner=world["users"]["trainee"], page=page, seed="access")
+        SOLUTIONS["b1-charge-claim-post"](shift)
+        world["claim"] = Claim.objects.for_shift(shift).get()
+    return {"shift_id": world["claim"].shift_id, "claim_id": world["claim"].pk}
+
+
 # The office is the trainee's own workspace: anyone else gets 404 for its URLs (no hint it exists).
 OWN_SHIFT = {"anonymous": LOGIN, "trainee": OK, "other_trainee": NOT_FOUND, "other_supervisor": NOT_FOUND,
              "supervisor": NOT_FOUND, "editor": NOT_FOUND}  # fmt: skip
@@ -170,6 +185,10 @@ CASES = {
     "office_patients": ("get", _shift, OWN_SHIFT),
     "office_register": ("get", _shift, OWN_SHIFT),
     "office_chart": ("get", _shift_patient, OWN_SHIFT),
+    "office_charges": ("get", _shift_appointment, OWN_SHIFT),
+    "office_claim": ("get", _billing_claim, OWN_SHIFT),
+    "office_remittance": ("get", _billing_claim, OWN_SHIFT),
+    "office_ledger": ("get", _shift_patient, OWN_SHIFT),
     "office_submit": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
     "office_reset": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
     "office_result": ("get", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),  # open shift: back to the inbox

@@ -1,10 +1,25 @@
 """The practice office's models.
 
-Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `scenario` (the authored
-definitions and the course step) → `coursesite.progress` / `coursesite.people`.
+Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
+claims and remittances) → `scenario` (the authored definitions and the course step) →
+`coursesite.progress` / `coursesite.people`.
 """
 
+from .billing import Claim, ClaimLine, LedgerEntry, Remittance
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
 
-__all__ = ["ActionLog", "Appointment", "ChartEntry", "OfficeTemplate", "Patient", "Scenario", "Shift", "SimulationPage"]
+__all__ = [
+    "ActionLog",
+    "Appointment",
+    "ChartEntry",
+    "Claim",
+    "ClaimLine",
+    "LedgerEntry",
+    "OfficeTemplate",
+    "Patient",
+    "Remittance",
+    "Scenario",
+    "Shift",
+    "SimulationPage",
+]

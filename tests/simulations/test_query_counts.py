@@ -71,9 +71,9 @@ def test_chart_is_constant_in_the_number_of_entries(as_trainee, shift):
     assert baseline <= 14
 
 
-def test_grading_input_is_four_queries(shift, django_assert_num_queries):
+def test_grading_input_is_eight_queries(shift, django_assert_num_queries):
     from simulations.selectors import grading_input
 
     _add_appointments(shift, 200)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(8):
         grading_input(shift=shift)
