@@ -1,10 +1,24 @@
 """The practice office's models.
 
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `scenario` (the authored
-definitions and the course step) → `coursesite.progress` / `coursesite.people`.
+definitions and the course step) → `coursesite.progress` / `coursesite.people`; `call` (phone-call steps
+and a trainee's sessions) stands beside them.
 """
 
+from .call import CallPage, CallSession, CallStep
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
 
-__all__ = ["ActionLog", "Appointment", "ChartEntry", "OfficeTemplate", "Patient", "Scenario", "Shift", "SimulationPage"]
+__all__ = [
+    "ActionLog",
+    "Appointment",
+    "CallPage",
+    "CallSession",
+    "CallStep",
+    "ChartEntry",
+    "OfficeTemplate",
+    "Patient",
+    "Scenario",
+    "Shift",
+    "SimulationPage",
+]
