@@ -6,6 +6,7 @@ same answer can never record it twice.
 """
 
 import hashlib
+import json
 from dataclasses import asdict
 from decimal import Decimal
 
@@ -135,7 +136,7 @@ def call_result_data(result: CallResult) -> dict:
     data = asdict(result)
     data["axes"] = {str(axis): value for axis, value in result.axes.items()}
     data["passed_checks"] = result.passed
-    return data
+    return json.loads(json.dumps(data))  # plain lists and strings, as the JSON field reads it back
 
 
 def call_passes(*, page: CallPage, result: CallResult) -> bool:
