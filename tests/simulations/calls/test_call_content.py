@@ -124,6 +124,7 @@ def test_the_demo_trainee_who_finished_answers_the_call_for_real_and_keeps_the_c
     assert CallSession.objects.filter(learner=finished).count() == 1
 
 
+@pytest.mark.django_db
 def test_a_call_page_must_name_a_shipped_call():
     page = CallPage(title="Call", slug="call", call_id="no-such-call", pass_mark=80)
     with pytest.raises(ValidationError) as excinfo:
