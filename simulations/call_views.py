@@ -86,7 +86,13 @@ def call_session(request, session_id: int):
 
 def _result_context(session) -> dict:
     view = _view_or_404(session)
-    return {"session": session, "page": session.page, "view": view, "result": session.result}
+    result = session.result
+    minimums = session.page.axis_minimums or {}
+    axes = [
+        {"name": axis, "value": value, "minimum": minimums.get(axis)}
+        for axis, value in (result or {}).get("axes", {}).items()
+    ]
+    return {"session": session, "page": session.page, "view": view, "result": result, "axes": axes}
 
 
 @access(AUTHENTICATED)

@@ -160,3 +160,20 @@ def test_the_call_screen_takes_a_fixed_number_of_queries_however_long_the_call(a
         session = call_session_choose(session=session, step=number, choice_id=choice)
     assert _queries(as_trainee, url) == at_start
     assert at_start <= 6
+
+
+def test_the_result_names_an_axis_below_its_minimum_in_words(client, trainee, call_course):
+    from simulations.call_services import call_session_finish, call_session_start
+
+    page = make_call_page(call_course, slug="strict-screen", pass_mark=50, axis_minimums={"service": 100})
+    session = call_session_start(learner=trainee, page=page)
+    definition = call_definition("t1-angry-bill")
+    choices, notes = ideal_path(definition, session.variant)
+    choices[-1] = "abrupt"  # a poor closing line costs service points
+    for number, choice in enumerate(choices, start=1):
+        session = call_session_choose(session=session, step=number, choice_id=choice)
+    session = call_session_choose(session=session, step=len(choices) + 1, note=notes["document"])
+    call_session_finish(session=session)
+    client.force_login(trainee)
+    html = client.get(reverse("call_result", args=[session.pk])).content.decode()
+    assert "Below minimum" in html and "Not passed" in html
