@@ -61,7 +61,7 @@ class CoursePage(RoutablePageMixin, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("objectives")]
     parent_page_types = ["lessons.CourseIndexPage"]
-    subpage_types = ["lessons.LessonPage", "quizzes.QuizPage", "simulations.SimulationPage"]
+    subpage_types = ["lessons.LessonPage", "quizzes.QuizPage", "simulations.SimulationPage", "simulations.CallPage"]
 
     class Meta:
         verbose_name = "course"

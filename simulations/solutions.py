@@ -167,3 +167,25 @@ def solve_b1(shift):
 
 
 SOLUTIONS["b1-charge-claim-post"] = solve_b1
+
+
+def call_work_ideal(session):
+    """Answer a call session the model way (the first optimal choice at each node, each note node's example
+    note) through the same service as the call screen, then finish it. Returns the finished session."""
+    from simulations import call_services
+    from simulations.calls import ideal_path
+    from simulations.calls_registry import call_definition
+
+    definition = call_definition(session.call_id)
+    choices, notes = ideal_path(definition, session.variant or None)
+    pending = list(choices)
+    while True:
+        transcript = call_services.call_transcript(session=session, definition=definition)
+        if transcript.finished:
+            return call_services.call_session_finish(session=session)
+        node = definition.nodes[transcript.current_node]
+        step = len(transcript.turns) + 1
+        if node.note is not None:
+            session = call_services.call_session_choose(session=session, step=step, note=notes[node.id])
+        else:
+            session = call_services.call_session_choose(session=session, step=step, choice_id=pending.pop(0))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import billing_views, views
+from . import billing_views, call_views, views
 
 urlpatterns = [
     path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
@@ -35,4 +35,10 @@ urlpatterns = [
     path("office/shifts/<int:shift_id>/reset/", views.office_reset, name="office_reset"),
     path("office/shifts/<int:shift_id>/result/", views.office_result, name="office_result"),
     path("office/review/<int:shift_id>/", views.office_replay, name="office_replay"),
+]
+
+urlpatterns += [
+    path("calls/<int:session_id>/", call_views.call_session, name="call_session"),
+    path("calls/<int:session_id>/result/", call_views.call_result, name="call_result"),
+    path("office/calls/<int:session_id>/transcript/", call_views.call_transcript, name="call_transcript"),
 ]

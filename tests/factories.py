@@ -210,6 +210,15 @@ def make_simulation(course: CoursePage, *, scenario: str = "s2-follow-up-two-wee
     return page
 
 
+def make_call_page(course: CoursePage, *, call_id: str = "t1-angry-bill", slug: str = "call", **fields):
+    """A published phone-call step at the end of `course`."""
+    from simulations.models import CallPage
+
+    page = CallPage(title=f"Call {slug}", slug=slug, call_id=call_id, **{"pass_mark": 80, **fields})
+    course.add_child(instance=page)
+    return page
+
+
 def seed_for_variant(scenario_key: str, variant: int) -> str:
     """A seed whose shift draws the given variant of the scenario (seeds are tried in a fixed order)."""
     from simulations.models import OfficeTemplate, Scenario

@@ -119,6 +119,18 @@ def _billing_claim(world):
     return {"shift_id": world["claim"].shift_id, "claim_id": world["claim"].pk}
 
 
+def _call_session(world):
+    """An open call session of `trainee`, one answer in."""
+    if "call_session" not in world:
+        from simulations.call_services import call_session_choose, call_session_start
+        from tests.factories import make_call_page, make_course
+
+        page = make_call_page(make_course(lessons=0, slug="call-access"))
+        session = call_session_start(learner=world["users"]["trainee"], page=page)
+        world["call_session"] = call_session_choose(session=session, step=1, choice_id="empathise")
+    return {"session_id": world["call_session"].pk}
+
+
 # The office is the trainee's own workspace: anyone else gets 404 for its URLs (no hint it exists).
 OWN_SHIFT = {"anonymous": LOGIN, "trainee": OK, "other_trainee": NOT_FOUND, "other_supervisor": NOT_FOUND,
              "supervisor": NOT_FOUND, "editor": NOT_FOUND}  # fmt: skip
@@ -193,6 +205,10 @@ CASES = {
     "office_reset": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
     "office_result": ("get", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),  # open shift: back to the inbox
     "office_replay": ("get", _shift, {**SUPERVISOR_ONLY}),
+    "call_session": ("get", _call_session, OWN_SHIFT),
+    "call_result": ("get", _call_session, {**OWN_SHIFT, "trainee": REDIRECT}),  # open call: back to the call
+    # A supervisor of the trainee's cohort reads the transcript; another cohort's supervisor gets 404.
+    "call_transcript": ("get", _call_session, SUPERVISOR_ONLY),
 }  # fmt: skip
 
 

@@ -43,6 +43,7 @@ class CourseData:
     questions: list[QuestionData] = field(default_factory=list)
     quizzes: dict[str, QuizData] = field(default_factory=dict)
     simulations: dict[str, "SimulationData"] = field(default_factory=dict)
+    calls: dict[str, "CallStepData"] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,6 +51,15 @@ class SimulationData:
     source: str
     slug: str
     scenario: str
+    fields: dict
+    content_hash: str = ""
+
+
+@dataclass
+class CallStepData:
+    source: str
+    slug: str
+    call_id: str
     fields: dict
     content_hash: str = ""
 
@@ -283,8 +293,8 @@ def parse_course(directory: Path, root: Path) -> CourseData:
     if questions_path.exists():
         course.questions = parse_questions(questions_path, root, course_slug=data["slug"])
     for position, step in enumerate(data["steps"], start=1):
-        if not isinstance(step, dict) or not ({"lesson", "quiz", "simulation"} & step.keys()):
-            raise ContentError(source, None, f"step {position} must name a lesson, a quiz or a simulation")
+        if not isinstance(step, dict) or not ({"lesson", "quiz", "simulation", "call"} & step.keys()):
+            raise ContentError(source, None, f"step {position} must name a lesson, a quiz, a simulation or a call")
         if "lesson" in step:
             lesson_path = directory / "lessons" / f"{step['lesson']}.md"
             if not lesson_path.exists():
@@ -293,6 +303,11 @@ def parse_course(directory: Path, root: Path) -> CourseData:
         elif "simulation" in step:
             simulation = parse_simulation_step(step, source=source, position=position)
             course.simulations[simulation.slug] = simulation
+        elif "call" in step:
+            call = parse_call_step(step, source=source, position=position)
+            if call.slug in course.calls:
+                raise ContentError(source, None, f"step {position}: a second call step with id {call.slug!r}")
+            course.calls[call.slug] = call
         else:
             quiz = parse_quiz_step(step, course_source=source, position=position)
             if quiz.slug in course.quizzes:
@@ -319,6 +334,59 @@ def parse_simulation_step(step: dict, *, source: str, position: int) -> Simulati
     )
 
 
+CALL_AXES = ("compliance", "accuracy", "service", "efficiency")
+
+
+def parse_call_step(step: dict, *, source: str, position: int) -> CallStepData:
+    """`- call: <slug>` with `title`, `call_id` (a content/calls/ id), `pass_mark`, `summary` and optional
+    `axis_minimums` ({axis: percent})."""
+    _require(step, ["call", "title", "call_id"], source)
+    unknown = sorted(set(step) - {"call", "title", "call_id", "pass_mark", "summary", "axis_minimums"})
+    if unknown:
+        raise ContentError(source, None, f"step {position}: unknown field {unknown[0]!r} in a call step")
+    pass_mark = step.get("pass_mark", 80)
+    if not isinstance(pass_mark, int) or isinstance(pass_mark, bool) or not 0 <= pass_mark <= 100:
+        raise ContentError(source, None, f"step {position}: pass_mark must be a percentage")
+    minimums = step.get("axis_minimums") or {}
+    if not isinstance(minimums, dict) or any(
+        axis not in CALL_AXES or isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100
+        for axis, value in minimums.items()
+    ):
+        raise ContentError(
+            source, None, f"step {position}: axis_minimums maps an axis ({', '.join(CALL_AXES)}) to a percentage"
+        )
+    fields = {
+        "title": step["title"],
+        "summary": step.get("summary", ""),
+        "call_id": step["call_id"],
+        "pass_mark": pass_mark,
+        "axis_minimums": dict(minimums),
+    }
+    return CallStepData(
+        source=f"{source}#call:{step['call']}",
+        slug=step["call"],
+        call_id=step["call_id"],
+        fields=fields,
+        content_hash=_hash(repr(sorted((key, repr(value)) for key, value in step.items()))),
+    )
+
+
+def check_call_steps(courses: list[CourseData], root: Path) -> None:
+    """Every call step names a call in root/calls/ (which must itself be valid)."""
+    steps = [call for course in courses for call in course.calls.values()]
+    if not steps:
+        return
+    from simulations.calls import DefinitionError, calls_load_all
+
+    try:
+        known = calls_load_all(root / "calls")
+    except DefinitionError as exc:
+        raise ContentError(exc.source, exc.line, exc.message) from exc
+    for call in steps:
+        if call.call_id not in known:
+            raise ContentError(call.source, None, f"no call {call.call_id!r} in calls/")
+
+
 def parse_tree(root: Path) -> list[CourseData]:
     """Every course under root/courses, fully parsed and validated, or a ContentError."""
     courses_dir = root / "courses"
@@ -332,4 +400,5 @@ def parse_tree(root: Path) -> list[CourseData]:
                     source, question.line, f"question id {question.key!r} is already used in {first_seen[question.key]}"
                 )
             first_seen[question.key] = source
+    check_call_steps(courses, root)
     return courses

@@ -207,6 +207,12 @@ def write_tree(courses: list[CourseData], root: Path, office=None) -> LoadReport
                     simulation.source, simulation.content_hash, SimulationPage, simulation.slug,
                 )  # fmt: skip
                 values = {**simulation.fields, "scenario": Scenario.objects.get(key=simulation.scenario)}
+            elif "call" in step:
+                from simulations.models import CallPage
+
+                call = course.calls[step["call"]]
+                source, content_hash, model, slug = call.source, call.content_hash, CallPage, call.slug
+                values = dict(call.fields)
             else:
                 quiz = course.quizzes[step["quiz"]]
                 source, content_hash, model, slug, values = (

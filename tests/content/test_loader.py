@@ -125,7 +125,7 @@ def test_a_malformed_file_names_the_file_and_line_and_loads_nothing(tree, broken
 
 def test_the_shipped_curriculum_loads_completely_and_idempotently(tmp_path):
     root = Path(__file__).resolve().parents[2] / "content"
-    for folder in ("courses", "office", "scenarios"):  # a course step can send learners to the office
+    for folder in ("courses", "office", "scenarios", "calls"):  # steps can send learners to the office or a call
         shutil.copytree(root / folder, tmp_path / folder)
     load(tmp_path)
     assert CoursePage.objects.count() == 3

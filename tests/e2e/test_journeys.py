@@ -86,3 +86,37 @@ def test_a_timed_attempt_counts_down_and_autosaves_a_changed_answer(page, traine
     page.get_by_label("True").check()
     page.get_by_role("status").filter(has_text=re.compile(r"^Saved \d")).wait_for()
     assert Response.objects.get(attempt__learner=trainee, position=1).answer == "true"
+
+
+def test_a_trainee_answers_a_phone_call_and_sees_it_graded(page, trainee):
+    from simulations.calls import ideal_path
+    from simulations.calls_registry import call_definition
+    from simulations.models import CallSession
+    from tests.factories import make_call_page
+
+    step = make_call_page(make_course(lessons=0, slug="calls"), call_id="t1-angry-bill", slug="angry-bill")
+    log_in(page, trainee.email)
+    page.wait_for_url("**/training/")
+    page.goto(step.url)
+    page.get_by_role("button", name="Take the call").click()
+    page.wait_for_url("**/calls/*/")
+    session = CallSession.objects.get(learner=trainee)
+    definition = call_definition("t1-angry-bill")
+    choices, notes = ideal_path(definition, session.variant)
+    texts = {(node.id, choice.id): definition.render(choice.text, session.variant)
+             for node in definition.nodes.values() for choice in node.choices}  # fmt: skip
+    node = definition.start
+    for choice_id in choices:
+        group = page.get_by_role("group", name="What do you say?")
+        group.get_by_label(texts[(node, choice_id)]).check()  # keyboard-reachable radio, found by its label
+        page.get_by_role("button", name="Say it").click()
+        page.wait_for_load_state()
+        node = definition.nodes[node].choice(choice_id).next
+    page.get_by_label(re.compile("Write the account note")).fill(notes["document"])
+    page.get_by_role("button", name="Save the note").click()
+    page.wait_for_url("**/result/")
+    assert page.get_by_role("heading", name="Score by axis").is_visible()
+    assert page.get_by_text("Passed", exact=True).is_visible()
+    assert page.get_by_text("Every answer was the best one.").is_visible()
+    session.refresh_from_db()
+    assert session.passed and session.score == 100

@@ -22,9 +22,9 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_allowed_parents_and_children(self):
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
-        from simulations.models import SimulationPage
+        from simulations.models import CallPage, SimulationPage
 
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage, SimulationPage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage, SimulationPage, CallPage})
         self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
         self.assertAllowedSubpageTypes(LessonPage, set())
         self.assertCanNotCreateAt(CourseIndexPage, LessonPage)

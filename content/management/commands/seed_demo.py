@@ -12,9 +12,10 @@ from lessons.models import CoursePage, LessonPage
 from lessons.selectors import course_steps
 from quizzes.models import Attempt, QuestionVersion, QuizPage
 from quizzes.services import attempt_start, attempt_submit, public_choice_ids
-from simulations.models import Shift, SimulationPage
+from simulations.call_services import call_session_start
+from simulations.models import CallPage, CallSession, Shift, SimulationPage
 from simulations.services import shift_start, shift_submit
-from simulations.solutions import SOLUTIONS
+from simulations.solutions import SOLUTIONS, call_work_ideal
 
 DEMO_PASSWORD = "frontdesk-demo-2026"
 DEMO_KEY = "DEMO2026KEY"
@@ -63,8 +64,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo cohort enrolment key: {DEMO_KEY}")
 
     def _progress(self, user: User, steps: int | None) -> None:
-        """Read the first `steps` lessons of Customer Service; None: read every lesson, pass every quiz
-        and work every office shift for real, through the same services the screens use."""
+        """Read the first `steps` lessons of Customer Service; None: read every lesson, pass every quiz,
+        work every office shift and answer every phone call for real, through the same services the screens
+        use."""
         course = _demo_course()
         if course is None:
             return
@@ -81,6 +83,8 @@ class Command(BaseCommand):
                     shift = shift_start(learner=user, page=step, seed=f"demo-{user.pk}")
                     SOLUTIONS[step.scenario.key](shift)
                     shift_submit(shift=shift)
+                elif isinstance(step, CallPage) and not CallSession.objects.filter(learner=user, page=step).exists():
+                    call_work_ideal(call_session_start(learner=user, page=step))
 
     def _assign_courses(self, cohort: Cohort) -> None:
         """Assign every course with a due date: the first one was due last week, so Harper (halfway) is
