@@ -19,7 +19,7 @@ from coursesite.people.selectors import cohort_trainees, cohorts_for_supervisor
 from coursesite.progress.models import Completion
 from lessons.models import CoursePage
 from quizzes.models import Attempt, QuizAccommodation, QuizPage
-from simulations.models import Shift
+from simulations.models import CallSession, Shift
 
 from .models import Nudge, SupervisorComment
 
@@ -292,6 +292,7 @@ class TraineeRecord:
     courses: list[CourseRecord]
     attempts: list[Attempt]
     shifts: list[Shift]
+    calls: list[CallSession]
     comments: list[SupervisorComment]
     accommodations: list[QuizAccommodation]
     assignments: list[Assignment]
@@ -351,6 +352,12 @@ def trainee_record(*, cohort: Cohort, learner: User, today: datetime.date | None
             Shift.objects.filter(learner=learner, page_id__in=step_ids)
             .select_related("page")
             .only("number", "status", "score", "passed", "started_at", "submitted_at", "page__title")
+            .order_by("page__path", "number")
+        ),
+        calls=list(
+            CallSession.objects.filter(learner=learner, page_id__in=step_ids)
+            .select_related("page")
+            .only("number", "score", "passed", "started_at", "submitted_at", "page__title")
             .order_by("page__path", "number")
         ),
         comments=list(SupervisorComment.objects.filter(cohort=cohort, learner=learner).select_related("author")),

@@ -256,3 +256,14 @@ def test_the_training_record_pdf_names_the_trainee_steps_and_versions(client, su
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert trainee.display_name in text and quiz.title in text and f"revision {revision.pk}" in text
     assert AuditEvent.objects.filter(action="training_record_exported", actor=supervisor).exists()
+
+
+def test_the_record_lists_phone_calls_with_their_transcripts(client, supervisor, cohort, trainee, quiz_course):
+    from simulations.call_services import call_session_start
+    from tests.factories import make_call_page
+
+    session = call_session_start(learner=trainee, page=make_call_page(quiz_course))
+    client.force_login(supervisor)
+    page = client.get(record_url(cohort, trainee)).content.decode()
+    assert reverse("call_transcript", args=[session.pk]) in page
+    assert client.get(reverse("call_transcript", args=[session.pk])).status_code == 200
