@@ -1,6 +1,6 @@
 """Scenario definitions (YAML) → validated data, and the per-shift rendering of one variant.
 
-A scenario names its checks by the grader's registry (simulations/grading.py), so a new scenario needs
+A scenario names its checks by the grader's registry (simulations/grading/), so a new scenario needs
 no code. `{placeholders}` in the brief, setup, inbox and check parameters are filled from the variant
 chosen by the shift's seed; see content/FORMAT.md ("Scenarios").
 """

@@ -339,7 +339,7 @@ def _g(**billing):
 
 
 def test_claim_clean_fails_when_the_claim_went_out_with_scrubber_findings():
-    from simulations.grading import claim_clean
+    from simulations.grading.billing import claim_clean
 
     claim = {"patient": "p", "scrub": [{"box": "23", "key": "missing_prior_auth", "reason": "needs auth"}]}
     outcome = claim_clean(_g(claims=[claim]), patient="p")
@@ -349,7 +349,7 @@ def test_claim_clean_fails_when_the_claim_went_out_with_scrubber_findings():
 
 
 def test_no_co_to_patient_allows_the_pr_share_and_flags_anything_more():
-    from simulations.grading import no_co_to_patient
+    from simulations.grading.billing import no_co_to_patient
 
     remit = {"patient": "p", "claim": "C1", "posted": True, "data": {"claims": [{"lines": [
         {"line_id": "C1-1", "adjustments": [{"group": "CO", "carc": "45", "amount": "50.00"},

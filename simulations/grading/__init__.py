@@ -1,0 +1,15 @@
+"""The deterministic grader: pure functions over a shift's end state and action log.
+
+Each check is a function `(g, **params) -> Outcome` registered by name in CHECKS; a scenario names the
+check and its parameters in YAML, so a new scenario needs no code. The kinds (E end state, P process,
+C computation, A artefact, X critical error) are declared by the scenario; an X check that fails fails
+the shift whatever the points (see `grade`).
+
+One module per part of the office registers its checks: `frontoffice` (scheduling, registration,
+charting), `billing` (claims, remittances, ledger). Import this package, not the modules.
+"""
+
+from . import billing, frontoffice  # noqa: F401  (importing registers their checks)
+from .core import CHECKS, GradingInput, Outcome, check, grade, normalise, resolve_patient, word_diff
+
+__all__ = ["CHECKS", "GradingInput", "Outcome", "check", "grade", "normalise", "resolve_patient", "word_diff"]
