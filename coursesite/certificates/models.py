@@ -39,6 +39,20 @@ class CompletionRule(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Percent. Every scored step (quiz, simulation) must reach it; leave empty to accept any pass.",
     )
+    min_hours = models.DecimalField(
+        "minimum hours of training",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=(
+            "Time on task the learner must have recorded in this course; leave empty for none. Counted: the "
+            "time from start to submission of each quiz attempt, office shift and phone call (each capped at "
+            "its time limit or 2 hours; unsubmitted attempts count nothing), plus each lesson's estimated "
+            "minutes once it is marked read."
+        ),
+    )
     require_signoff = models.BooleanField(
         "supervisor sign-off required",
         default=False,
@@ -47,14 +61,24 @@ class CompletionRule(models.Model):
     notes = models.TextField(blank=True, help_text="Why the rule is what it is (for other editors).")
     updated_at = models.DateTimeField(auto_now=True)
 
-    panels = [FieldPanel("course"), FieldPanel("min_score"), FieldPanel("require_signoff"), FieldPanel("notes")]
+    panels = [
+        FieldPanel("course"),
+        FieldPanel("min_score"),
+        FieldPanel("min_hours"),
+        FieldPanel("require_signoff"),
+        FieldPanel("notes"),
+    ]
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(min_score__isnull=True) | (Q(min_score__gte=0) & Q(min_score__lte=100)),
                 name="completion_rule_min_score_is_a_percentage",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(min_hours__isnull=True) | Q(min_hours__gte=0),
+                name="completion_rule_min_hours_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,6 +88,7 @@ class CompletionRule(models.Model):
         return {
             "all_live_steps_passed": True,
             "min_score": str(self.min_score) if self.min_score is not None else None,
+            "min_hours": str(self.min_hours) if self.min_hours is not None else None,
             "require_signoff": self.require_signoff,
         }
 

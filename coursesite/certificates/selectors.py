@@ -1,6 +1,6 @@
 """Reads for certificate pages, scoped to what the asking user may see (404 outside it)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -9,12 +9,15 @@ from wagtail.models import Page
 from coursesite.people.models import Cohort, Membership, User
 
 from .models import Certificate, RuleException, SignOff, normalise_code
+from .rules import CourseRuleProgress, rules_progress_for_learner
 
 
 @dataclass
 class LearnerCertificates:
     current: list[Certificate]
     past: list[Certificate]
+    # Courses started but not yet certified, with what the rule still asks for.
+    working_towards: list[CourseRuleProgress] = field(default_factory=list)
 
     @property
     def pending(self) -> bool:
@@ -22,11 +25,14 @@ class LearnerCertificates:
 
 
 def certificates_for_learner(learner: User) -> LearnerCertificates:
-    """One query: the learner's current certificates first, then expired, revoked and replaced ones."""
+    """The learner's current certificates first, then expired, revoked and replaced ones (one query), and
+    the rule's progress in each started course without a current certificate (seven more)."""
     certificates = list(Certificate.objects.for_learner_listing(learner))
     current = [c for c in certificates if c.public_status == "valid"]
     past = [c for c in certificates if c.public_status != "valid"]
-    return LearnerCertificates(current=current, past=past)
+    certified = {c.course_id for c in certificates if c.status == Certificate.Status.VALID and c.course_id}
+    progress = rules_progress_for_learner(learner=learner, exclude_course_ids=certified)
+    return LearnerCertificates(current=current, past=past, working_towards=[p for p in progress if not p.result.met])
 
 
 def certificate_for_learner(learner: User, certificate_id: int) -> Certificate:

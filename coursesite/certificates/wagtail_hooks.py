@@ -11,7 +11,7 @@ class CompletionRuleViewSet(SnippetViewSet):
     icon = "tasks"
     menu_label = "Completion rules"
     add_to_admin_menu = False
-    list_display = ["course", "min_score", "require_signoff", "updated_at"]
+    list_display = ["course", "min_score", "min_hours", "require_signoff", "updated_at"]
     search_fields: list[str] = []
 
 
