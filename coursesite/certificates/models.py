@@ -170,6 +170,9 @@ class Certificate(models.Model):
     evidence = models.JSONField(default=dict)
     pdf = models.FileField(upload_to="certificates/", blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # The last render that failed (timeout, page cap, worker crash): the trainee is told instead of waiting.
+    pdf_error = models.CharField(max_length=500, blank=True)
+    pdf_failed_at = models.DateTimeField(null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -227,6 +230,11 @@ class Certificate(models.Model):
     @property
     def pdf_ready(self) -> bool:
         return bool(self.pdf)
+
+    @property
+    def pdf_failed(self) -> bool:
+        """The PDF is missing because the last render failed (not merely because it has not run yet)."""
+        return not self.pdf and bool(self.pdf_error)
 
 
 class ExpiryReminder(models.Model):

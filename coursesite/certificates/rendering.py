@@ -1,59 +1,33 @@
 """Certificate PDFs with WeasyPrint, rendered safely.
 
-Learner names are user input: the template autoescapes them, and the URL fetcher lets WeasyPrint load
-only `data:` URIs and this project's own static files, so markup that slips through still cannot read
-local files (file://) or reach other hosts (http://169.254.169.254/). A page cap stops runaway input.
-See https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#security
+Learner names are user input: the template autoescapes them, the URL fetcher (fetcher.py) lets WeasyPrint
+load only `data:` URIs and this project's own static and media files, a page cap stops runaway input, and
+the render runs under a hard time limit in a worker process (pdf.py).
 """
 
 import base64
-import mimetypes
-import posixpath
 from io import BytesIO
-from urllib.parse import unquote, urlsplit
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .fetcher import BASE_URL, SafeURLFetcher
 from .models import Certificate
+from .pdf import RenderError, RenderTimeout, render_pdf
 
-# Relative URLs in the certificate HTML resolve against this made-up origin; only its static path is served.
-BASE_URL = "https://certificate.invalid/"
-
-
-class RenderError(Exception):
-    pass
-
-
-class SafeURLFetcher(URLFetcher):
-    """Serve data: URIs and files under STATIC_URL found by the staticfiles finders; refuse the rest."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols=("data", "https"), allow_redirects=False, timeout=2)
-
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        parts = urlsplit(url)
-        static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"
-        if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith(static_prefix):
-            raise ValueError(f"Certificate rendering may not fetch {url!r}")
-        relative = posixpath.normpath(unquote(parts.path[len(static_prefix) :]))
-        if relative.startswith(("..", "/")):
-            raise ValueError(f"Certificate rendering may not fetch {url!r}")
-        path = finders.find(relative)
-        if not path:
-            raise ValueError(f"No static file {relative!r}")
-        with open(path, "rb") as handle:
-            body = handle.read()
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+__all__ = [
+    "BASE_URL",
+    "RenderError",
+    "RenderTimeout",
+    "SafeURLFetcher",
+    "certificate_html",
+    "certificate_pdf_bytes",
+    "qr_data_uri",
+    "verification_url",
+]
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -74,10 +48,5 @@ def certificate_html(certificate: Certificate) -> str:
 
 
 def certificate_pdf_bytes(certificate: Certificate) -> bytes:
-    document = HTML(string=certificate_html(certificate), base_url=BASE_URL, url_fetcher=SafeURLFetcher()).render()
-    if len(document.pages) > settings.CERTIFICATE_MAX_PAGES:
-        raise RenderError(
-            f"The certificate ran to {len(document.pages)} pages; the limit is {settings.CERTIFICATE_MAX_PAGES}."
-        )
-    # PDF/UA-1: a tagged PDF (structure, language, title) that screen readers can follow.
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    """The certificate as a one-page PDF/UA-1 document. Raises RenderError (RenderTimeout past the limit)."""
+    return render_pdf(certificate_html(certificate), max_pages=settings.CERTIFICATE_MAX_PAGES)

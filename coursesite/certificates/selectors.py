@@ -21,7 +21,7 @@ class LearnerCertificates:
 
     @property
     def pending(self) -> bool:
-        return any(not c.pdf_ready for c in self.current)
+        return any(not c.pdf_ready and not c.pdf_failed for c in self.current)
 
 
 def certificates_for_learner(learner: User) -> LearnerCertificates:

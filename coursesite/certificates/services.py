@@ -187,10 +187,22 @@ def certificate_pdf_store(*, certificate: Certificate, content: bytes) -> Certif
     """Keep the rendered PDF. The first render to finish wins; a later duplicate file is deleted."""
     name = default_storage.save(f"certificates/{certificate.code}.pdf", ContentFile(content))
     now = timezone.now()
-    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(pdf=name, pdf_rendered_at=now)
+    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+        pdf=name, pdf_rendered_at=now, pdf_error="", pdf_failed_at=None
+    )
     if not updated:
         default_storage.delete(name)
-    certificate.refresh_from_db(fields=["pdf", "pdf_rendered_at"])
+    certificate.refresh_from_db(fields=["pdf", "pdf_rendered_at", "pdf_error", "pdf_failed_at"])
+    return certificate
+
+
+def certificate_pdf_failed(*, certificate: Certificate, error: str) -> Certificate:
+    """Record that rendering the PDF failed, so the trainee sees it and may retry (audited)."""
+    message = (error or "Unknown rendering error.")[:500]
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk, pdf="").update(pdf_error=message, pdf_failed_at=timezone.now())
+        audit_record(action="certificate_pdf_failed", target=certificate, error=message)
+    certificate.refresh_from_db(fields=["pdf", "pdf_error", "pdf_failed_at"])
     return certificate
 
 
