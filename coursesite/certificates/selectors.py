@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from wagtail.models import Page
 
 from coursesite.people.models import Cohort, Membership, User
 
-from .models import Certificate, RuleException, SignOff, normalise_code
+from .models import Certificate, CertificateTemplate, RuleException, SignOff, normalise_code
 from .rules import CourseRuleProgress, rules_progress_for_learner
 
 
@@ -119,3 +120,20 @@ def live_course_steps() -> list[tuple[Page, list[Page]]]:
         if parent_path in by_path:
             by_path[parent_path].append(step)
     return [(course, by_path[course.path]) for course in courses]
+
+
+def certificate_template_for(course_id: int | None) -> CertificateTemplate:
+    """The course's own template, else the default one, else the built-in design with the issuer from
+    settings (unsaved): one query."""
+    template = (
+        CertificateTemplate.objects.select_related("logo", "signature")
+        .filter(Q(course_id=course_id) | Q(course__isnull=True) if course_id else Q(course__isnull=True))
+        .order_by(F("course_id").asc(nulls_last=True))
+        .first()
+    )
+    return template or CertificateTemplate(
+        name="Built-in default",
+        issuer=settings.CERTIFICATE_ISSUER,
+        signatory_name=settings.CERTIFICATE_SIGNATORY_NAME,
+        signatory_title=settings.CERTIFICATE_SIGNATORY_TITLE,
+    )

@@ -22,6 +22,7 @@ from coursesite.audit.services import audit_record
 
 from .models import Certificate, ExpiryReminder, RuleException, SignOff
 from .rules import rule_evaluate
+from .selectors import certificate_template_for
 
 
 class CertificateNotIssued(Exception):
@@ -56,6 +57,7 @@ def _create(
         expires_at = keep_expiry_of.expires_at  # a correction does not extend the validity
     else:
         expires_at = add_months(now, months) if months else None
+    template = certificate_template_for(course.pk)
     certificate = Certificate(
         learner=learner,
         course_id=course.pk,
@@ -65,9 +67,10 @@ def _create(
         learner_name=learner.display_name or learner.email,
         course_title=course.title,
         hours=course.estimated_hours,
-        issuer=settings.CERTIFICATE_ISSUER,
-        signatory_name=settings.CERTIFICATE_SIGNATORY_NAME,
-        signatory_title=settings.CERTIFICATE_SIGNATORY_TITLE,
+        # Copied from the template now: later edits to it never change what this certificate says.
+        issuer=template.issuer,
+        signatory_name=template.signatory_name,
+        signatory_title=template.signatory_title,
         evidence=evidence,
     )
     # The one-current-certificate constraint is checked by the database (see certificate_issue).

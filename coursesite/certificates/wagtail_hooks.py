@@ -1,7 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import CompletionRule
+from .models import CertificateTemplate, CompletionRule
 
 
 class CompletionRuleViewSet(SnippetViewSet):
@@ -16,3 +16,18 @@ class CompletionRuleViewSet(SnippetViewSet):
 
 
 register_snippet(CompletionRuleViewSet)
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    """Editors word and design certificates: one default template, optionally one per course, with a
+    live preview of a sample certificate (as a web page or the real PDF) beside the form."""
+
+    model = CertificateTemplate
+    icon = "doc-full"
+    menu_label = "Certificate templates"
+    add_to_admin_menu = False
+    list_display = ["name", "course", "issuer", "paper", "updated_at"]
+    search_fields: list[str] = []
+
+
+register_snippet(CertificateTemplateViewSet)
