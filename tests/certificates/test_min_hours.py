@@ -84,6 +84,24 @@ def test_an_office_shift_records_its_capped_time(trainee, settings):
     assert Completion.objects.get(learner=trainee, step=page).seconds_spent == 3600
 
 
+def test_phone_calls_add_their_capped_time_to_the_step(trainee, settings):
+    from simulations.call_services import call_session_start
+    from simulations.models import CallSession
+    from simulations.solutions import call_work_ideal
+    from tests.factories import make_call_page
+
+    settings.PROGRESS_MAX_SECONDS_PER_ATTEMPT = 1800
+    course = make_course(lessons=0, slug="calls-course")
+    page = make_call_page(course)
+    for minutes in (10, 60 * 5):  # a ten-minute call, then one left open for five hours
+        session = call_session_start(learner=trainee, page=page)
+        CallSession.objects.filter(pk=session.pk).update(started_at=timezone.now() - timedelta(minutes=minutes))
+        session.refresh_from_db()
+        call_work_ideal(session)
+    seconds = Completion.objects.get(learner=trainee, step=page).seconds_spent
+    assert 600 + 1800 <= seconds <= 600 + 1800 + 5
+
+
 def test_a_lesson_counts_its_estimated_minutes_once_however_often_it_is_marked_read(trainee, course):
     lesson = course.get_children().first().specific
     lesson.estimated_minutes = 12
