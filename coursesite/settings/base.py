@@ -205,6 +205,11 @@ CERTIFICATE_REMINDER_DAYS = [30, 7, 0, -7]
 # A trainee may renew this many days before expiry by completing the course's steps again; the new
 # certificate is issued at once, so there is no gap.
 CERTIFICATE_RENEWAL_WINDOW_DAYS = 30
+# A PDF render (certificate or training record) runs in a separate worker process that is killed when
+# it takes longer than this; 0 renders in the calling process with no limit (coursesite/certificates/pdf.py).
+CERTIFICATE_RENDER_TIMEOUT_SECONDS = env_int("CERTIFICATE_RENDER_TIMEOUT_SECONDS", 20)
+# Time on task counted for one quiz attempt, shift or call at most (a tab left open is not study time).
+PROGRESS_MAX_SECONDS_PER_ATTEMPT = 2 * 60 * 60
 # Open Badges 3.0 credentials are signed with Ed25519: base64url of a 32-byte seed. Empty here means a
 # fixed development key (certificates/badges.py); production refuses to start without its own.
 OPEN_BADGES_SIGNING_KEY = env_str("OPEN_BADGES_SIGNING_KEY", "")
