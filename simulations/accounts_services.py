@@ -358,7 +358,8 @@ def _seed_entry(shift: Shift, patient: Patient, item: dict) -> dl.Entry:
     kind = item["kind"]
     if kind == "charge":
         return dl.Charge(**common, service_date=date.fromisoformat(str(item.get("service_date", on))),
-                         code=str(item["code"]), responsibility=dl.Party(item.get("party", "insurance")))  # fmt: skip
+                         code=str(item["code"]), units=int(item.get("units", 1)),
+                         responsibility=dl.Party(item.get("party", "insurance")))  # fmt: skip
     if kind == "payment":
         return dl.Payment(**common, payer=dl.Party(item["party"]), method=dl.PaymentMethod(item["method"]), **charge)
     if kind == "adjustment":
