@@ -7,10 +7,13 @@ transaction. The rules are the pure domain's (billing/checkin.py, payplans.py, s
 daysheet.py, worksheet.py, ledger.py): a refused action raises OfficeActionError and changes nothing.
 """
 
+import secrets
 from collections import defaultdict
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from .billing import ledger as dl
@@ -275,11 +278,32 @@ def statement_run_create(*, shift: Shift, patient_ids: list[int]) -> StatementRu
         )  # fmt: skip
         for pk, data in built.items()
     )
+    ids = list(Statement.objects.for_shift(shift).filter(run=run).values_list("pk", flat=True))
+    transaction.on_commit(lambda: _statements_render_enqueue(ids))
     action_log_write(
         shift=shift, kind="statements_sent", target=f"statement_run:{run.pk}",
         after={"as_of": today.isoformat(), "patients": sorted(patients[pk].key for pk in built)},
     )  # fmt: skip
     return run
+
+
+def _statements_render_enqueue(statement_ids: list[int]) -> None:
+    from .accounts_tasks import statement_render_task
+
+    for statement_id in statement_ids:
+        statement_render_task.enqueue(statement_id=statement_id)
+
+
+def statement_pdf_store(*, statement: Statement, content: bytes) -> Statement:
+    """Keep the rendered PDF under an unguessable name. The first render to finish wins; a later
+    duplicate file is deleted (the task may run twice)."""
+    name = default_storage.save(
+        f"statements/{statement.shift_id}/{statement.pk}-{secrets.token_hex(8)}.pdf", ContentFile(content)
+    )
+    if not Statement.objects.filter(pk=statement.pk, pdf="").update(pdf=name):
+        default_storage.delete(name)
+    statement.refresh_from_db(fields=["pdf"])
+    return statement
 
 
 # ---- the daily close (P3) -------------------------------------------------------------------------

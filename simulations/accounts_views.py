@@ -122,12 +122,18 @@ def office_statements(request, shift_id: int):
 
 @access(AUTHENTICATED)
 def office_statement_pdf(request, shift_id: int, statement_id: int):
-    """One patient's statement as a tagged PDF (PDF/UA-1)."""
+    """One patient's statement as a tagged PDF (PDF/UA-1): the copy the background task rendered after the
+    run, or, if it has not run yet, rendered now (one page, about a second) and kept."""
     from .statement_pdf import statement_pdf_bytes
 
     shift = _shift(request, shift_id)
     statement = accounts_selectors.statement_in_shift(shift=shift, statement_id=statement_id)
-    response = HttpResponse(statement_pdf_bytes(shift=shift, statement=statement), content_type="application/pdf")
+    if not statement.pdf:
+        statement = accounts_services.statement_pdf_store(
+            statement=statement, content=statement_pdf_bytes(shift=shift, statement=statement)
+        )
+    with statement.pdf.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{statement.pk}.pdf"'
     return response
 

@@ -101,6 +101,7 @@ class Statement(models.Model):
     amount_due = models.DecimalField(max_digits=10, decimal_places=2)
     aging = models.JSONField(help_text='{"0-30", "31-60", "61-90", "90+"} as strings.')
     data = models.JSONField(help_text="Items and notes as printed.")
+    pdf = models.FileField(upload_to="statements/", blank=True, help_text="Rendered in the background after the run.")
 
     objects = SandboxQuerySet.as_manager()
 

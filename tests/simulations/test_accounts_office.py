@@ -256,6 +256,19 @@ def test_the_statement_pdf_is_tagged_and_escapes_what_it_prints(client, trainee,
     assert "Amount due" in text and "55.00" in text and "<img src='file:///etc/passwd'>" in text
 
 
+def test_the_statement_run_renders_each_pdf_in_the_background_once(p6, django_capture_on_commit_callbacks):
+    from simulations.accounts_tasks import statement_render_task
+
+    chosen = [patient(p6, "anh-xiong").pk, patient(p6, "mei-castillo").pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts_services.statement_run_create(shift=p6, patient_ids=chosen)
+    statements = list(Statement.objects.for_shift(p6))
+    assert len(statements) == 2 and all(s.pdf.name.startswith(f"statements/{p6.pk}/") for s in statements)
+    with statements[0].pdf.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    assert statement_render_task.call(statement_id=statements[0].pk) is False  # already stored: nothing to do
+
+
 # ---- the daily close ------------------------------------------------------------------------------
 
 
