@@ -5,10 +5,7 @@ looked up inside that shift."""
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -33,25 +30,16 @@ from .forms import (
 )  # fmt: skip
 from .models import Appointment, Shift
 from .services import OfficeActionError
+from .step_pages import practice_step_serve
 
 
 def simulation_page_serve(page, request, *args, **kwargs):
     """The course step: the brief and the learner's shifts; POST starts (or resumes) a shift."""
-    from lessons.selectors import lesson_step_state
 
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={request.path}")
-    step = lesson_step_state(lesson=page, learner=request.user)
-    if step.locked and not request.user.is_editor:
-        raise PermissionDenied(step.lock_reason)
-    if request.method == "POST":
-        shift = services.shift_start(learner=request.user, page=page)
-        return redirect("office_home", shift_id=shift.pk)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    context = page.get_context(request)
-    context["step"] = step
-    return TemplateResponse(request, "simulations/simulation_page.html", context)
+    def start(*, learner, page) -> str:
+        return reverse("office_home", args=[services.shift_start(learner=learner, page=page).pk])
+
+    return practice_step_serve(page, request, template="simulations/simulation_page.html", start=start)
 
 
 def _shift(request, shift_id: int) -> Shift:
