@@ -124,14 +124,19 @@ def office_statements(request, shift_id: int):
 def office_statement_pdf(request, shift_id: int, statement_id: int):
     """One patient's statement as a tagged PDF (PDF/UA-1): the copy the background task rendered after the
     run, or, if it has not run yet, rendered now (one page, about a second) and kept."""
+    from coursesite.certificates.pdf import RenderError
+
     from .statement_pdf import statement_pdf_bytes
 
     shift = _shift(request, shift_id)
     statement = accounts_selectors.statement_in_shift(shift=shift, statement_id=statement_id)
     if not statement.pdf:
-        statement = accounts_services.statement_pdf_store(
-            statement=statement, content=statement_pdf_bytes(shift=shift, statement=statement)
-        )
+        try:
+            content = statement_pdf_bytes(shift=shift, statement=statement)
+        except RenderError as error:
+            messages.error(request, f"The statement PDF could not be produced ({error}). Try again in a minute.")
+            return redirect("office_statements", shift_id=shift.pk)
+        statement = accounts_services.statement_pdf_store(statement=statement, content=content)
     with statement.pdf.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{statement.pk}.pdf"'

@@ -1,14 +1,14 @@
-"""A patient statement as a PDF, with the project's safe WeasyPrint set-up (coursesite/certificates/
-rendering.py): autoescaped template, a URL fetcher that loads only data: URIs and our static files,
-PDF/UA-1 tagging. One page for a typical account, so it renders in the request."""
+"""A patient statement as a PDF, with the project's guarded WeasyPrint render (coursesite/certificates/
+pdf.py): autoescaped template, a URL fetcher that loads only data: URIs and our static files, a time
+limit, PDF/UA-1 tagging. One page for a typical account."""
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
-from coursesite.certificates.rendering import BASE_URL, SafeURLFetcher
+from coursesite.certificates.pdf import render_pdf
 
 from .models import Shift, Statement
 
+MAX_PAGES = 20  # a long history runs to a few pages; far more means runaway input
 AGING_LABELS = (("0-30", "0–30 days"), ("31-60", "31–60 days"), ("61-90", "61–90 days"), ("90+", "Over 90 days"))
 
 
@@ -23,5 +23,6 @@ def statement_context(*, shift: Shift, statement: Statement) -> dict:
 
 
 def statement_pdf_bytes(*, shift: Shift, statement: Statement) -> bytes:
+    """The statement as PDF/UA-1. Raises coursesite.certificates.pdf.RenderError when it cannot be produced."""
     html = render_to_string("simulations/statement_pdf.html", statement_context(shift=shift, statement=statement))
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf(pdf_variant="pdf/ua-1")
+    return render_pdf(html, max_pages=MAX_PAGES)

@@ -269,6 +269,23 @@ def test_the_statement_run_renders_each_pdf_in_the_background_once(p6, django_ca
     assert statement_render_task.call(statement_id=statements[0].pk) is False  # already stored: nothing to do
 
 
+def test_a_statement_that_cannot_be_rendered_says_so_and_stores_nothing(client, trainee, p6, monkeypatch):
+    from coursesite.certificates.pdf import RenderError
+    from simulations import statement_pdf
+
+    def fail(**kwargs):
+        raise RenderError("took too long")
+
+    monkeypatch.setattr(statement_pdf, "statement_pdf_bytes", fail)
+    accounts_services.statement_run_create(shift=p6, patient_ids=[patient(p6, "anh-xiong").pk])
+    statement = Statement.objects.for_shift(p6).get()
+    client.force_login(trainee)
+    response = client.get(reverse("office_statement_pdf", args=[p6.pk, statement.pk]), follow=True)
+    assert "could not be produced (took too long)" in response.content.decode()
+    statement.refresh_from_db()
+    assert not statement.pdf
+
+
 # ---- the daily close ------------------------------------------------------------------------------
 
 
