@@ -4,6 +4,7 @@ and an ERA posted by hand (tasks R6, P1, P3, P6, P7, P8). They read `g.accounts`
 
 from decimal import Decimal
 
+from ..billing.posting import WRITE_OFF_ACTIONS, denial_action
 from .core import GradingInput, Outcome, check, resolve_patient
 
 ZERO = Decimal("0.00")
@@ -127,8 +128,9 @@ def payment_plan_sums(g: GradingInput, patient, balance: str, count: int | None 
 
 @_account_check
 def era_posted_as_remitted(g: GradingInput, patient) -> Outcome:
-    """Each line of the patient's hand-posted ERA: the payment as paid, the CO/OA/PI adjustments written
-    off, the PR amounts (and only those) moved to the patient, to the cent."""
+    """Each line of the patient's hand-posted ERA: the payment as paid, the CO/OA/PI adjustments whose
+    action is a write-off written off (a denial to work stays open), the PR amounts (and only those) moved
+    to the patient, to the cent."""
     key = resolve_patient(g, patient)
     remits = [r for r in g.billing.get("remittances", []) if r["patient"] == key and r["data"].get("posting")]
     if not remits or not all(r["posted"] for r in remits):
@@ -143,7 +145,12 @@ def era_posted_as_remitted(g: GradingInput, patient) -> Outcome:
         for claim in remit["data"]["claims"]:
             for line in claim["lines"]:
                 pr = sum((Decimal(a["amount"]) for a in line["adjustments"] if a["group"] == "PR"), ZERO)
-                other = sum((Decimal(a["amount"]) for a in line["adjustments"] if a["group"] != "PR"), ZERO)
+                # Denials left open to be worked (corrected, appealed...) are not written off.
+                other = sum(
+                    (Decimal(a["amount"]) for a in line["adjustments"]
+                     if a["group"] != "PR" and denial_action(a["group"], a["carc"]) in WRITE_OFF_ACTIONS),
+                    ZERO,
+                )  # fmt: skip
                 want = {"payment": Decimal(line["paid"]), "adjustment": other, "transfer": pr}
                 words = {"payment": "paid", "adjustment": "written off", "transfer": "moved to the patient"}
                 for kind, amount in want.items():
