@@ -124,3 +124,9 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
             )
         )
     ChartEntry.objects.bulk_create(entries)
+
+    # ---- patient accounts (accounts_services): seeded ledgers (`ledger:`) and remittances (`era:`) ----
+    if setup.get("ledger") or setup.get("era"):
+        from .accounts_services import accounts_setup
+
+        accounts_setup(shift=shift, by_key=by_key)

@@ -117,7 +117,8 @@ def shift_log(*, shift: Shift) -> list[ActionLog]:
 
 
 def grading_input(*, shift: Shift) -> GradingInput:
-    """The shift's end state and log as plain data, in eight queries (four for billing)."""
+    """The shift's end state and log as plain data, in eight queries (four for billing; four more for
+    the patient-account data when the scenario grades it)."""
     patients = {
         p["key"]: p
         for p in Patient.objects.for_shift(shift).values(
@@ -158,10 +159,12 @@ def grading_input(*, shift: Shift) -> GradingInput:
         {"seq": e.seq, "kind": e.kind, "patient": e.patient_key, "target": e.target, "after": e.after}
         for e in ActionLog.objects.for_shift(shift).order_by("seq")
     ]
+    from .accounts_selectors import accounts_grading_data
     from .billing_selectors import billing_grading_data
 
     return GradingInput(
         billing=billing_grading_data(shift=shift, key_by_id=key_by_id),
+        accounts=accounts_grading_data(shift=shift, key_by_id=key_by_id),
         rules=shift.office,
         now=shift.clock_start.replace(tzinfo=None),
         patients=patients,

@@ -189,3 +189,65 @@ def call_work_ideal(session):
             session = call_services.call_session_choose(session=session, step=step, note=notes[node.id])
         else:
             session = call_services.call_session_choose(session=session, step=step, choice_id=pending.pop(0))
+
+
+# ---- patient accounts (accounts_services) ---------------------------------------------------------
+
+
+def solve_p1(shift):
+    """Post each ERA line as remitted: the payment, the non-PR adjustments written off, the PR amounts
+    moved to the patient."""
+    from decimal import Decimal
+
+    from simulations import accounts_services
+    from simulations.models import Remittance
+
+    remittance = Remittance.objects.for_shift(shift).get(claim__number=shift.variant["values"]["claim"])
+    lines = {}
+    for claim in remittance.data["claims"]:
+        for line in claim["lines"]:
+            pr = sum((Decimal(a["amount"]) for a in line["adjustments"] if a["group"] == "PR"), Decimal("0.00"))
+            other = sum((Decimal(a["amount"]) for a in line["adjustments"] if a["group"] != "PR"), Decimal("0.00"))
+            lines[line["line_id"]] = {"paid": line["paid"], "write_off": str(other), "patient": str(pr)}
+    accounts_services.era_worksheet_post(shift=shift, remittance=remittance, lines=lines)
+
+
+def solve_p3(shift):
+    """Check in the four arrivals, take the three copays as paid, then count the deposit as it should be."""
+    from simulations import accounts_services
+
+    values = shift.variant["values"]
+    for n in (1, 2, 3, 4):
+        visit = Appointment.objects.for_shift(shift).select_related("patient").get(key=f"v{n}")
+        services.appointment_mark(shift=shift, appointment=visit, status=Appointment.Status.ARRIVED)
+        if n < 4:
+            pay = values[f"p{n}_pay"]
+            accounts_services.copay_collect(
+                shift=shift, appointment=visit,
+                data={"amount": pay["amount"], "method": pay["method"], "check_number": pay["detail"] if pay["method"] == "check" else "",
+                      "card_last4": pay["detail"] if pay["method"] == "card" else ""},
+            )  # fmt: skip
+    accounts_services.deposit_count_record(
+        shift=shift, counts={"cash": values["cash"], "check": values["check"], "card": values["card"]}
+    )
+
+
+def solve_p6(shift):
+    """Statements to the two eligible accounts, the credit refunded to its owner, the plan set up."""
+    from simulations import accounts_services
+
+    values = shift.variant["values"]
+    chosen = [patient(shift, values["stmt"]).pk, patient(shift, values["plan"]).pk]
+    accounts_services.statement_run_create(shift=shift, patient_ids=chosen)
+    accounts_services.credit_refund(
+        shift=shift, patient=patient(shift, values["refund"]), party=values["refund_party"],
+        amount=values["refund_amount"], check_number="10021",
+    )  # fmt: skip
+    accounts_services.payment_plan_create(
+        shift=shift, patient=patient(shift, values["plan"]), count=values["plan_count"], first_due=date(2026, 4, 1)
+    )
+
+
+SOLUTIONS["p1-post-era"] = solve_p1
+SOLUTIONS["p3-copays-and-day-close"] = solve_p3
+SOLUTIONS["p6-statements-refund-plan"] = solve_p6

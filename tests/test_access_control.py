@@ -119,6 +119,27 @@ def _billing_claim(world):
     return {"shift_id": world["claim"].shift_id, "claim_id": world["claim"].pk}
 
 
+def _accounts_statement(world):
+    """A statement of `trainee`'s P6 shift, sent through the worked solution (built once per test)."""
+    if "statement" not in world:
+        from simulations.models import Statement
+        from simulations.services import shift_start
+        from simulations.solutions import SOLUTIONS
+        from tests.factories import make_course, make_simulation
+
+        page = make_simulation(make_course(lessons=0, slug="accounts-access"), scenario="p6-statements-refund-plan")
+        shift = shift_start(learner=world["users"]["trainee"], page=page, seed="access")
+        SOLUTIONS["p6-statements-refund-plan"](shift)
+        world["statement"] = Statement.objects.for_shift(shift).first()
+    return {"shift_id": world["statement"].shift_id, "statement_id": world["statement"].pk}
+
+
+def _accounts_remittance(world):
+    """The remittance of `trainee`'s B1 claim (the posting worksheet reads any remittance)."""
+    claim_kwargs = _billing_claim(world)
+    return {"shift_id": claim_kwargs["shift_id"], "remittance_id": world["claim"].remittance.pk}
+
+
 def _call_session(world):
     """An open call session of `trainee`, one answer in."""
     if "call_session" not in world:
@@ -201,6 +222,12 @@ CASES = {
     "office_claim": ("get", _billing_claim, OWN_SHIFT),
     "office_remittance": ("get", _billing_claim, OWN_SHIFT),
     "office_ledger": ("get", _shift_patient, OWN_SHIFT),
+    "office_checkin": ("get", _shift_appointment, OWN_SHIFT),
+    "office_account": ("get", _shift_patient, OWN_SHIFT),
+    "office_statements": ("get", _shift, OWN_SHIFT),
+    "office_statement_pdf": ("get", _accounts_statement, OWN_SHIFT),
+    "office_day_close": ("get", _shift, OWN_SHIFT),
+    "office_era_worksheet": ("get", _accounts_remittance, OWN_SHIFT),
     "office_submit": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
     "office_reset": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
     "office_result": ("get", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),  # open shift: back to the inbox

@@ -1,11 +1,13 @@
 """The practice office's models.
 
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
-claims and remittances) → `scenario` (the authored definitions and the course step) →
+claims and remittances) → `accounts` (desk receipts, payment plans,
+statements, deposit counts) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
 beside them.
 """
 
+from .accounts import DepositCount, PaymentPlan, Receipt, Statement, StatementRun
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
 from .call import CallPage, CallSession, CallStep
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
@@ -18,13 +20,18 @@ __all__ = [
     "CallSession",
     "CallStep",
     "ChartEntry",
+    "DepositCount",
     "Claim",
     "ClaimLine",
     "LedgerEntry",
     "OfficeTemplate",
+    "PaymentPlan",
+    "Receipt",
     "Patient",
     "Remittance",
     "Scenario",
     "Shift",
+    "Statement",
+    "StatementRun",
     "SimulationPage",
 ]
