@@ -20,6 +20,8 @@ class GradingInput:
     log: list[dict]
     # claims, remittances and ledger entries (selectors.billing_grading_data); empty for non-billing shifts
     billing: dict = field(default_factory=dict)
+    # provider blocks (calendar_selectors.calendar_grading_data); appointments carry their "series" id
+    calendar: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

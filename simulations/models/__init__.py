@@ -3,10 +3,11 @@
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
 claims and remittances) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
-beside them.
+beside them; `calendar` (recurring series and provider blocks) hangs off `sandbox`.
 """
 
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
+from .calendar import AppointmentSeries, ProviderBlock, SeriesOccurrence
 from .call import CallPage, CallSession, CallStep
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
@@ -14,6 +15,7 @@ from .scenario import OfficeTemplate, Scenario, SimulationPage
 __all__ = [
     "ActionLog",
     "Appointment",
+    "AppointmentSeries",
     "CallPage",
     "CallSession",
     "CallStep",
@@ -23,8 +25,10 @@ __all__ = [
     "LedgerEntry",
     "OfficeTemplate",
     "Patient",
+    "ProviderBlock",
     "Remittance",
     "Scenario",
+    "SeriesOccurrence",
     "Shift",
     "SimulationPage",
 ]
