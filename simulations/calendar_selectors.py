@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.shortcuts import get_object_or_404
 
-from .booking import Block, booking_conflicts, holiday_on, next_open_slot, provider_hours
+from .booking import Block, holiday_on, next_open_slot, provider_hours
 from .models import Appointment, AppointmentSeries, Patient, ProviderBlock, Shift
 from .selectors import booked_between, calendar_day, calendar_week
 from .series import PlannedOccurrence, recurrence_dates, series_plan, week_of
@@ -57,6 +57,39 @@ def appointments_in_block(*, shift: Shift, block: ProviderBlock) -> list[Appoint
         .order_by("date", "start", "pk")
     )
     return [a for a in rows if rule.covers(a.date, a.start, a.end)]
+
+
+@dataclass
+class BlockRow:
+    block: ProviderBlock
+    affected: list[Appointment]
+
+
+def blocks_overview(*, shift: Shift) -> list[BlockRow]:
+    """Every block of the shift with the booked appointments inside it: two queries, whatever the size."""
+    blocks = shift_blocks(shift=shift)
+    if not blocks:
+        return []
+    rows = (
+        Appointment.objects.for_shift(shift)
+        .filter(
+            date__gte=min(b.first_date for b in blocks),
+            date__lte=max(b.last_date for b in blocks),
+            provider_key__in={b.provider_key for b in blocks},
+            status__in=Appointment.ACTIVE,
+        )
+        .select_related("patient")
+        .order_by("date", "start", "pk")
+    )
+    appointments = list(rows)
+    overview = []
+    for block in blocks:
+        rule = block.as_rule()
+        inside = [
+            a for a in appointments if a.provider_key == block.provider_key and rule.covers(a.date, a.start, a.end)
+        ]
+        overview.append(BlockRow(block=block, affected=inside))
+    return overview
 
 
 # ---- the calendar views --------------------------------------------------------------------------
@@ -159,52 +192,46 @@ class MoveOption:
         return f"{self.provider_key}|{self.day.isoformat()}|{self.start:%H:%M}"
 
 
+def move_options_many(*, shift: Shift, appointments: list[Appointment]) -> dict[int, list[MoveOption]]:
+    """Open slots to move each affected appointment to: the first few (on different days) with each
+    provider who sees its type, from the later of now and the appointment's day. Two queries in all."""
+    if not appointments:
+        return {}
+    today = shift.now.date()
+    first_day = max(today, min(a.date for a in appointments))
+    last_day = max(today, max(a.date for a in appointments)) + timedelta(days=MOVE_LOOKAHEAD_DAYS)
+    calendar = booked_between(shift=shift, start=first_day, end=last_day)
+    blocks = block_rules_between(shift=shift, start=first_day, end=last_day)
+    found: dict[int, list[MoveOption]] = {}
+    for appt in appointments:
+        existing = [
+            b
+            for b in calendar
+            if not (b.patient_key == appt.patient.key and b.day == appt.date and b.start == appt.start)
+        ]
+        start_day = max(today, appt.date)
+        after = max(shift.now.replace(tzinfo=None), datetime.combine(start_day, time(0, 0)))
+        kind = shift.office["types"].get(appt.type_key) or {"providers": []}
+        options: list[MoveOption] = []
+        for provider_key in sorted(kind["providers"]):
+            cursor = after
+            for _ in range(MOVE_OPTIONS_PER_PROVIDER):
+                slot = next_open_slot(
+                    rules=shift.office, provider_key=provider_key, type_key=appt.type_key,
+                    patient_key=appt.patient.key, after=cursor, existing=existing, days=MOVE_LOOKAHEAD_DAYS,
+                    blocks=blocks,
+                )  # fmt: skip
+                if slot is None:
+                    break
+                options.append(MoveOption(provider_key, slot[0], slot[1]))
+                cursor = datetime.combine(slot[0] + timedelta(days=1), time(0, 0))  # the next option: another day
+        found[appt.pk] = sorted(options, key=lambda o: (o.day, o.start, o.provider_key))
+    return found
+
+
 def move_options(*, shift: Shift, appointment: Appointment) -> list[MoveOption]:
-    """Open slots to move an affected appointment to: the first few with each provider who sees its
-    type, from the later of now and the appointment's day. Two queries (calendar, blocks)."""
-    start_day = max(shift.now.date(), appointment.date)
-    end_day = start_day + timedelta(days=MOVE_LOOKAHEAD_DAYS)
-    existing = [
-        b
-        for b in booked_between(shift=shift, start=start_day, end=end_day)
-        if not (b.patient_key == appointment.patient.key and b.day == appointment.date and b.start == appointment.start)
-    ]
-    blocks = block_rules_between(shift=shift, start=start_day, end=end_day)
-    after = max(shift.now.replace(tzinfo=None), datetime.combine(start_day, time(0, 0)))
-    options: list[MoveOption] = []
-    kind = shift.office["types"].get(appointment.type_key) or {"providers": []}
-    for provider_key in sorted(kind["providers"]):
-        cursor = after
-        for _ in range(MOVE_OPTIONS_PER_PROVIDER):
-            found = next_open_slot(
-                rules=shift.office, provider_key=provider_key, type_key=appointment.type_key,
-                patient_key=appointment.patient.key, after=cursor, existing=existing, days=MOVE_LOOKAHEAD_DAYS,
-                blocks=blocks,
-            )  # fmt: skip
-            if found is None:
-                break
-            options.append(MoveOption(provider_key, found[0], found[1]))
-            # the next option: another day, so the trainee has real choices
-            cursor = datetime.combine(found[0] + timedelta(days=1), time(0, 0))
-    return sorted(options, key=lambda o: (o.day, o.start, o.provider_key))
-
-
-def slot_problems(*, shift: Shift, appointment: Appointment, provider_key: str, day: date, start: time) -> list[str]:
-    """Whether `appointment`'s patient may be moved to this slot (the appointment itself not counted)."""
-    existing = [
-        b
-        for b in booked_between(shift=shift, start=day, end=day)
-        if not (b.patient_key == appointment.patient.key and b.day == appointment.date and b.start == appointment.start)
-    ]
-    return [
-        c.message
-        for c in booking_conflicts(
-            rules=shift.office, provider_key=provider_key, type_key=appointment.type_key,
-            patient_key=appointment.patient.key, day=day, start=start, existing=existing, now=shift.now,
-            auth_number=appointment.auth_number or "(carried over)",
-            blocks=block_rules_between(shift=shift, start=day, end=day),
-        )
-    ]  # fmt: skip
+    """The open slots offered for one affected appointment (see `move_options_many`)."""
+    return move_options_many(shift=shift, appointments=[appointment])[appointment.pk]
 
 
 # ---- grading -------------------------------------------------------------------------------------
