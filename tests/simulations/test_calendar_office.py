@@ -397,3 +397,28 @@ def test_s8_cancelling_as_a_late_patient_cancellation_or_touching_the_outside_vi
     assert items["none-inside"]["passed"] and items["notices"]["passed"]
     assert not items["office-cancelled"]["passed"] and "“cancelled_late”" in items["office-cancelled"]["detail"]
     assert not items["outside-kept"]["passed"]
+
+
+def test_the_series_screen_cancels_one_visit_or_the_rest_and_refuses_a_foreign_visit(
+    as_trainee, s7, office_course, other_trainee
+):
+    SOLUTIONS[S7](s7)
+    series = AppointmentSeries.objects.for_shift(s7).get()
+    visits = list(Appointment.objects.for_shift(s7).filter(series_link__series=series).order_by("series_link__number"))
+    url = reverse("office_series", args=[s7.pk, series.pk])
+    theirs = _start(office_course, other_trainee, S8, 0)
+    foreign = Appointment.objects.for_shift(theirs).get(key="a1")
+    before = _counts(s7)
+    response = as_trainee.post(url, {"appointment": foreign.pk, "scope": "rest", "reason": "x"})
+    assert response.status_code == 400 and "not part of this series" in response.content.decode()
+    assert as_trainee.post(url, {"appointment": visits[1].pk, "scope": "one", "reason": ""}).status_code == 400
+    assert _counts(s7) == before
+    foreign.refresh_from_db()
+    assert foreign.status == "booked"
+    assert as_trainee.post(url, {"appointment": visits[1].pk, "scope": "one", "reason": "Sick"}).status_code == 302
+    assert as_trainee.post(url, {"appointment": visits[3].pk, "scope": "rest", "reason": "Moving"}).status_code == 302
+    statuses = [
+        a.status
+        for a in Appointment.objects.for_shift(s7).filter(pk__in=[v.pk for v in visits]).order_by("series_link__number")
+    ]
+    assert statuses == ["booked", "cancelled", "booked", "cancelled", "cancelled", "cancelled"]
