@@ -18,13 +18,14 @@ def patient(shift, key: str) -> Patient:
 def book_next(shift, p: Patient, *, provider: str, type_key: str, after: date, weekdays: set[int] | None = None):
     """Book the first open slot from `after` (on one of `weekdays`) for the patient."""
     existing = booked_between(shift=shift, start=after, end=after + timedelta(days=40))
+    shift.refresh_from_db(fields=["actions"])  # the office clock: never offer a time that has passed
     day = after
     for _ in range(30):
         from datetime import datetime
 
         found = next_open_slot(
             rules=shift.office, provider_key=provider, type_key=type_key, patient_key=p.key,
-            after=datetime.combine(day, time(0, 0)), existing=existing, days=0,
+            after=max(datetime.combine(day, time(0, 0)), shift.now.replace(tzinfo=None)), existing=existing, days=0,
         )  # fmt: skip
         if found and (weekdays is None or found[0].weekday() in weekdays):
             return services.appointment_book(
