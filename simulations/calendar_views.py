@@ -197,5 +197,5 @@ def office_block(request, shift_id: int, block_id: int):
                 "notice": calendar_services.default_notice(practice=practice, appointment=appt, channel="letter"),
             }
         )
-    context = {"block": block, "rows": rows, "channels": list(calendar_services.services.CONTACT_CHANNELS.items())}
+    context = {"pblock": block, "rows": rows, "channels": list(calendar_services.services.CONTACT_CHANNELS.items())}
     return _office(request, shift, "simulations/block.html", context, status=status)

@@ -288,6 +288,7 @@ def test_the_block_detail_moves_a_patient_with_a_notice(as_trainee, s8):
     url = reverse("office_block", args=[s8.pk, block.pk])
     page = as_trainee.get(url).content.decode()
     appt = appointments_in_block(shift=s8, block=block)[0]
+    assert "Block: Dr. Adaeze Okafor, vacation" in page and "Thursday 19 March 2026, all day" in page
     assert appt.patient.full_name in page and "Voicemail: " in page
     option = move_options(shift=s8, appointment=appt)[0]
     post = {"action": "move", "appointment": appt.pk, "slot": option.value, "channel": "letter", "notice": "Moved."}
