@@ -416,6 +416,8 @@ def test_the_series_screen_cancels_one_visit_or_the_rest_and_refuses_a_foreign_v
     assert _counts(s7) == before
     foreign.refresh_from_db()
     assert foreign.status == "booked"
+    detail = as_trainee.get(reverse("office_appointment", args=[s7.pk, visits[1].pk])).content.decode()
+    assert "Visit 2 of a recurring series" in detail
     assert as_trainee.post(url, {"appointment": visits[1].pk, "scope": "one", "reason": "Sick"}).status_code == 302
     assert as_trainee.post(url, {"appointment": visits[3].pk, "scope": "rest", "reason": "Moving"}).status_code == 302
     statuses = [
