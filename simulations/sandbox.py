@@ -59,7 +59,7 @@ def _setup_blocks(shift: Shift, items: list[dict]) -> list[Block]:
             end=parse_time(item["end"]) if item.get("end") else None,
             reason=item["reason"],
             note=item.get("note", ""),
-        )  # fmt: skip
+        )
         for item in items
     ]
     ProviderBlock.objects.bulk_create(rows)

@@ -4,9 +4,10 @@ They re-check the end state with the booking rules (simulations/booking.py), the
 shift's rules snapshot and the shift's provider blocks (`g.calendar["blocks"]`).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..booking import Block, Booked, booking_conflicts
+from ..office import parse_date
 from ..series import CONFLICT_LABELS, week_of
 from .core import GradingInput, Outcome, check, resolve_patient
 
@@ -34,8 +35,6 @@ def _name(g: GradingInput, key: str) -> str:
 
 
 def _end(a: dict):
-    from datetime import datetime
-
     return (datetime.combine(a["date"], a["start"]) + timedelta(minutes=a["minutes"])).time()
 
 
@@ -76,8 +75,6 @@ def series_booked(
         )
     start_week = week_of(found[0]["date"])
     if first_week is not None:
-        from ..office import parse_date
-
         wanted = week_of(parse_date(first_week))
         if start_week != wanted:
             return Outcome(False, f"The series starts in the week of {start_week:%d %b}, not {wanted:%d %b}.")
