@@ -14,6 +14,7 @@ from coursesite.progress.services import completion_record
 from coursesite.progress.timing import seconds_on_task
 
 from .booking import booking_problems
+from .calendar_selectors import block_rules_between
 from .grading import grade
 from .models import ActionLog, Appointment, ChartEntry, OfficeTemplate, Patient, Shift, SimulationPage
 from .office import office_rules
@@ -232,6 +233,7 @@ def appointment_book(
     shift = _require_open(shift)
     existing = booked_between(shift=shift, start=day, end=day)
     problems = booking_problems(
+        blocks=block_rules_between(shift=shift, start=day, end=day),
         rules=shift.office,
         provider_key=provider_key,
         type_key=type_key,

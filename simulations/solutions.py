@@ -18,13 +18,14 @@ def patient(shift, key: str) -> Patient:
 def book_next(shift, p: Patient, *, provider: str, type_key: str, after: date, weekdays: set[int] | None = None):
     """Book the first open slot from `after` (on one of `weekdays`) for the patient."""
     existing = booked_between(shift=shift, start=after, end=after + timedelta(days=40))
+    shift.refresh_from_db(fields=["actions"])  # the office clock: never offer a time that has passed
     day = after
     for _ in range(30):
         from datetime import datetime
 
         found = next_open_slot(
             rules=shift.office, provider_key=provider, type_key=type_key, patient_key=p.key,
-            after=datetime.combine(day, time(0, 0)), existing=existing, days=0,
+            after=max(datetime.combine(day, time(0, 0)), shift.now.replace(tzinfo=None)), existing=existing, days=0,
         )  # fmt: skip
         if found and (weekdays is None or found[0].weekday() in weekdays):
             return services.appointment_book(
@@ -251,3 +252,61 @@ def solve_p6(shift):
 SOLUTIONS["p1-post-era"] = solve_p1
 SOLUTIONS["p3-copays-and-day-close"] = solve_p3
 SOLUTIONS["p6-statements-refund-plan"] = solve_p6
+
+# ---- calendar: recurring series (S7) and provider blocks (S8) -------------------------------------
+
+
+def series_confirmable(shift, p: Patient, *, provider: str, type_key: str, first_day: date, start: time, count: int):
+    """The series as previewed on the series screen, each conflicting date replaced by its suggestion."""
+    from simulations.calendar_selectors import series_preview
+
+    plan = series_preview(
+        shift=shift, patient=p, provider_key=provider, type_key=type_key, frequency="weekly", interval=1,
+        count=count, first_day=first_day, start=start,
+    )  # fmt: skip
+    return [(row.day, row.start) if row.ok else row.suggestion for row in plan]
+
+
+def solve_s7(shift):
+    from simulations import calendar_services
+
+    values = shift.variant["values"]
+    p = patient(shift, values["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    first, start = date.fromisoformat(values["first"]), time.fromisoformat(values["time"])
+    occurrences = series_confirmable(
+        shift, p, provider=values["provider"], type_key="allergy-injection", first_day=first, start=start, count=6
+    )
+    calendar_services.series_book(
+        shift=shift, patient=p, provider_key=values["provider"], type_key="allergy-injection", frequency="weekly",
+        interval=1, count=6, first_day=first, start=start, occurrences=occurrences,
+    )  # fmt: skip
+
+
+def solve_s8(shift):
+    """Move the first three affected patients to the first open slot offered, cancel the fourth; tell each
+    by voicemail where they allow it, else by a letter."""
+    from simulations import calendar_services
+    from simulations.calendar_selectors import appointments_in_block, move_options
+    from simulations.models import ProviderBlock
+
+    block = ProviderBlock.objects.for_shift(shift).get(key="block")
+    affected = appointments_in_block(shift=shift, block=block)
+    practice = shift.office["practice"]
+    for number, appt in enumerate(affected):
+        channel = "voicemail" if appt.patient.voicemail_ok else "letter"
+        notice = calendar_services.default_notice(practice=practice, appointment=appt, channel=channel)
+        if number == len(affected) - 1:
+            calendar_services.block_appointment_cancel(
+                shift=shift, block=block, appointment=appt, channel=channel, notice=notice
+            )
+            continue
+        option = move_options(shift=shift, appointment=appt)[0]
+        calendar_services.block_appointment_move(
+            shift=shift, block=block, appointment=appt, provider_key=option.provider_key, day=option.day,
+            start=option.start, channel=channel, notice=notice,
+        )  # fmt: skip
+
+
+SOLUTIONS["s7-recurring-series"] = solve_s7
+SOLUTIONS["s8-provider-block"] = solve_s8

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts_views, billing_views, call_views, views
+from . import accounts_views, billing_views, calendar_views, call_views, views
 
 urlpatterns = [
     path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
@@ -35,6 +35,14 @@ urlpatterns = [
     path("office/shifts/<int:shift_id>/reset/", views.office_reset, name="office_reset"),
     path("office/shifts/<int:shift_id>/result/", views.office_result, name="office_result"),
     path("office/review/<int:shift_id>/", views.office_replay, name="office_replay"),
+]
+
+# Calendar: recurring series and provider blocks (calendar_views.py)
+urlpatterns += [
+    path("office/shifts/<int:shift_id>/series/new/", calendar_views.office_series_new, name="office_series_new"),
+    path("office/shifts/<int:shift_id>/series/<int:series_id>/", calendar_views.office_series, name="office_series"),
+    path("office/shifts/<int:shift_id>/blocks/", calendar_views.office_blocks, name="office_blocks"),
+    path("office/shifts/<int:shift_id>/blocks/<int:block_id>/", calendar_views.office_block, name="office_block"),
 ]
 
 urlpatterns += [

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from coursesite.people.access import AUTHENTICATED, SUPERVISOR, access
 
-from . import selectors, services
+from . import calendar_selectors, selectors, services
 from .booking import next_open_slot
 from .forms import (
     BookingForm,
@@ -103,6 +103,9 @@ def office_calendar(request, shift_id: int):
     if finder.is_bound and finder.is_valid():
         existing = selectors.booked_between(shift=shift, start=_today(shift), end=_today(shift) + timedelta(days=31))
         suggestion = next_open_slot(
+            blocks=calendar_selectors.block_rules_between(
+                shift=shift, start=_today(shift), end=_today(shift) + timedelta(days=31)
+            ),
             rules=shift.office,
             provider_key=finder.cleaned_data["find_provider"],
             type_key=finder.cleaned_data["find_type"],
@@ -116,7 +119,7 @@ def office_calendar(request, shift_id: int):
         "day": day,
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
-        "columns": selectors.calendar_day(shift=shift, day=day),
+        **calendar_selectors.calendar_day_with_blocks(shift=shift, day=day),  # columns (+ blocks), holiday
         "finder": finder,
         "suggestion": suggestion,
         "patient": patient,
@@ -141,7 +144,7 @@ def office_week(request, shift_id: int):
     context = {
         "provider_key": provider_key,
         "provider": shift.office["providers"][provider_key],
-        "week": selectors.calendar_week(shift=shift, provider_key=provider_key, day=day),
+        "week": calendar_selectors.calendar_week_with_blocks(shift=shift, provider_key=provider_key, day=day),
         "previous_week": day - timedelta(days=7),
         "next_week": day + timedelta(days=7),
     }

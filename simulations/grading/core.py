@@ -23,6 +23,8 @@ class GradingInput:
     # receipts, payment plans, statements, deposit counts (accounts_selectors.accounts_grading_data);
     # empty unless the scenario uses a patient-account check
     accounts: dict = field(default_factory=dict)
+    # provider blocks (calendar_selectors.calendar_grading_data); appointments carry their "series" id
+    calendar: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

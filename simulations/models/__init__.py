@@ -4,11 +4,12 @@ Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → 
 claims and remittances) → `accounts` (desk receipts, payment plans,
 statements, deposit counts) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
-beside them.
+beside them; `calendar` (recurring series and provider blocks) hangs off `sandbox`.
 """
 
 from .accounts import DepositCount, PaymentPlan, Receipt, Statement, StatementRun
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
+from .calendar import AppointmentSeries, ProviderBlock, SeriesOccurrence
 from .call import CallPage, CallSession, CallStep
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
@@ -16,6 +17,7 @@ from .scenario import OfficeTemplate, Scenario, SimulationPage
 __all__ = [
     "ActionLog",
     "Appointment",
+    "AppointmentSeries",
     "CallPage",
     "CallSession",
     "CallStep",
@@ -28,8 +30,10 @@ __all__ = [
     "PaymentPlan",
     "Receipt",
     "Patient",
+    "ProviderBlock",
     "Remittance",
     "Scenario",
+    "SeriesOccurrence",
     "Shift",
     "Statement",
     "StatementRun",
