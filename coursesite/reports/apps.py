@@ -6,3 +6,17 @@ class ReportsConfig(AppConfig):
     name = "coursesite.reports"
     label = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        # progress and certificates send; reports listens (arrows point one way: reports → them).
+        from django.db.models.signals import post_save
+
+        from coursesite.certificates.models import Certificate
+        from coursesite.progress.signals import step_completed
+
+        from .receivers import summary_after_certificate_saved, summary_after_step_completed
+
+        step_completed.connect(summary_after_step_completed, dispatch_uid="reports.summary_after_step_completed")
+        post_save.connect(
+            summary_after_certificate_saved, sender=Certificate, dispatch_uid="reports.summary_after_certificate_saved"
+        )

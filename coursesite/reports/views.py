@@ -22,12 +22,13 @@ from coursesite.people.services import assignment_override_set
 from quizzes.services import accommodation_add
 
 from . import selectors, services
-from .charts import Bar, horizontal_bar_chart, score_bands
+from .charts import Bar, horizontal_bar_chart
 from .forms import AccommodationForm, CommentForm, DueDateOverrideForm, MatrixFilterForm, NudgeForm
 from .models import SpreadsheetExport
 
-# Rows per page of the matrix: a page stays a few hundred kilobytes however large the cohort.
-MATRIX_PAGE_SIZE = 100
+# Trainees per page of the matrix: 50 × 40 steps is 2,000 cells, a page that renders in a few milliseconds
+# (bench/dashboard.py); filtering, sorting and the cohort's figures still cover every trainee.
+MATRIX_PAGE_SIZE = 50
 # The needs-attention panel lists this many trainees; the matrix's "overdue only" filter shows the rest.
 ATTENTION_SHOWN = 20
 
@@ -46,8 +47,7 @@ def cohort_matrix(request, cohort_id: int):
     form = MatrixFilterForm(request.GET or None, courses=courses)
     course = _chosen_course(form, courses)
     context = {"cohort": cohort, "form": form, "courses": courses, "course": course}
-    attention = selectors.cohort_needs_attention(cohort=cohort)
-    context["attention"], context["attention_count"] = attention[:ATTENTION_SHOWN], len(attention)
+    context["attention"], context["attention_count"] = selectors.cohort_attention(cohort=cohort, limit=ATTENTION_SHOWN)
     if course is not None:
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
         sort = data.get("sort") or "name"
@@ -58,12 +58,14 @@ def cohort_matrix(request, cohort_id: int):
             overdue_only=bool(data.get("overdue")),
             sort=sort.lstrip("-"),
             descending=sort.startswith("-"),
+            page=request.GET.get("page"),
+            per_page=MATRIX_PAGE_SIZE,
         )
         completion = matrix.step_completion()
         query = request.GET.copy()
         query.pop("page", None)
         context["matrix"] = matrix
-        context["rows"] = Paginator(matrix.rows, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["rows"] = matrix.page
         context["page_query"] = query.urlencode() + "&" if query else ""
         context["step_completion"] = completion
         context["chart"] = horizontal_bar_chart(
@@ -71,7 +73,7 @@ def cohort_matrix(request, cohort_id: int):
             title=f"Trainees who passed each step of {course.title}",
             description=(
                 f"Bar chart: for each of the {len(completion)} steps, the percentage of the cohort's "
-                f"{len(matrix.all_rows)} trainees who passed it. The same figures are in the table below the chart."
+                f"{matrix.trainee_count} trainees who passed it. The same figures are in the table below the chart."
             ),
             bars=[
                 Bar(label=f"{step.number}. {step.page.title}", value=percent, note=f"{percent}% ({passed})")
@@ -83,24 +85,23 @@ def cohort_matrix(request, cohort_id: int):
 
 
 def _score_charts(matrix) -> list[dict]:
-    """A score-distribution chart per quiz of the course, from the matrix already in memory."""
+    """A score-distribution chart per quiz of the course, from the bands counted in the database."""
     charts = []
-    for step, scores in matrix.quiz_scores():
-        bands = score_bands([float(score) for score in scores])
+    for step, bands, count in matrix.quiz_bands():
         charts.append(
             {
                 "step": step,
                 "bands": bands,
-                "count": len(scores),
+                "count": count,
                 "svg": horizontal_bar_chart(
                     chart_id=f"scores-{step.page.pk}",
                     title=f"Scores on {step.page.title}",
                     description=(
-                        f"Bar chart: how many of the {len(scores)} trainees with a score on this quiz fall in each "
+                        f"Bar chart: how many of the {count} trainees with a score on this quiz fall in each "
                         "20-point band. The same figures are in the table below the chart."
                     ),
-                    bars=[Bar(label=f"{label}%", value=count, note=str(count)) for label, count in bands],
-                    maximum=max((count for _label, count in bands), default=0) or 1,
+                    bars=[Bar(label=f"{label}%", value=n, note=str(n)) for label, n in bands],
+                    maximum=max((n for _label, n in bands), default=0) or 1,
                     unit="",
                 ),
             }
