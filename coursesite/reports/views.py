@@ -290,3 +290,10 @@ def audit_review(request):
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "reports/audit_review.html", {"page_obj": page, "action": action})
+
+
+@access(SUPERVISOR)
+def organisation_summary(request):
+    """Every cohort the user may see (all of them for an administrator) × its assigned courses."""
+    summary = selectors.organisation_summary(user=request.user)
+    return render(request, "reports/organisation_summary.html", {"summary": summary})

@@ -21,6 +21,7 @@ from .matrix import (
     cohort_needs_attention,
     course_steps,
 )
+from .organisation import OrganisationSummary, SummaryLine, organisation_summary
 from .record import CourseRecord, TraineeRecord, audit_events_for, trainee_record
 
 __all__ = [
@@ -32,8 +33,10 @@ __all__ = [
     "Cell",
     "CohortMatrix",
     "CourseRecord",
+    "OrganisationSummary",
     "Row",
     "Step",
+    "SummaryLine",
     "TraineeRecord",
     "audit_events_for",
     "cohort_attention",
@@ -42,5 +45,6 @@ __all__ = [
     "cohort_matrix_csv_rows",
     "cohort_needs_attention",
     "course_steps",
+    "organisation_summary",
     "trainee_record",
 ]
