@@ -81,7 +81,49 @@ def cohort_matrix(request, cohort_id: int):
             ],
         )
         context["score_charts"] = _score_charts(matrix)
+        context.update(_office_charts(cohort, matrix))
     return render(request, "reports/cohort_matrix.html", context)
+
+
+def _office_charts(cohort, matrix) -> dict:
+    """Average score per call axis and pass rate per office task kind, for the course's office steps."""
+    office = selectors.office_results(
+        learners=people_selectors.cohort_trainees(cohort), step_ids=[step.page.pk for step in matrix.steps]
+    )
+    charts = {"office": office}
+    if office.has_calls:
+        charts["axis_chart"] = horizontal_bar_chart(
+            chart_id="call-axes",
+            title=f"Average score per call axis in {matrix.course.title}",
+            description=(
+                "Bar chart: the cohort's average score, in percent, on each of the four axes phone calls are graded "
+                "on, over every finished call that touched the axis. The same figures are in the table below."
+            ),
+            bars=[
+                Bar(label=figure.label, value=figure.average, note=f"{figure.average:.0f}% ({figure.calls})")
+                for figure in office.axes
+                if figure.average is not None
+            ],
+        )
+    if office.kinds:
+        charts["kind_chart"] = horizontal_bar_chart(
+            chart_id="task-kinds",
+            title=f"Pass rate per office task kind in {matrix.course.title}",
+            description=(
+                "Bar chart: for each kind of practice-office task (scheduling, registration, charting, claims, "
+                "payments, confidentiality, telephone calls), the share of finished shifts and calls that passed. "
+                "The same figures are in the table below."
+            ),
+            bars=[
+                Bar(
+                    label=f"{figure.kind} · {figure.label}",
+                    value=figure.rate,
+                    note=f"{figure.rate}% ({figure.passed} of {figure.attempts})",
+                )
+                for figure in office.kinds
+            ],
+        )
+    return charts
 
 
 def _score_charts(matrix) -> list[dict]:

@@ -1,7 +1,8 @@
 """Reads for supervisors' reports. Each runs a fixed number of queries whatever the cohort's size.
 
-Dependencies run one way: reports → people, progress, certificates, lessons, quizzes; the practice
-office's results (simulations) are read only in `office.py`. Nothing imports reports.
+Dependencies run one way: reports → people, progress, certificates, lessons, quizzes. The practice
+office's results (simulations) are read in `office.py` for the dashboard's office charts and in
+`record.py` for a trainee's own shifts and calls. Nothing imports reports.
 """
 
 from .matrix import (
@@ -21,6 +22,7 @@ from .matrix import (
     cohort_needs_attention,
     course_steps,
 )
+from .office import OfficeResults, office_results
 from .organisation import OrganisationSummary, SummaryLine, organisation_summary
 from .record import CourseRecord, TraineeRecord, audit_events_for, trainee_record
 
@@ -33,6 +35,7 @@ __all__ = [
     "Cell",
     "CohortMatrix",
     "CourseRecord",
+    "OfficeResults",
     "OrganisationSummary",
     "Row",
     "Step",
@@ -45,6 +48,7 @@ __all__ = [
     "cohort_matrix_csv_rows",
     "cohort_needs_attention",
     "course_steps",
+    "office_results",
     "organisation_summary",
     "trainee_record",
 ]
