@@ -94,3 +94,16 @@ def spreadsheet_export_build(*, export_id: int) -> bool:
         finished_at=timezone.now(),
     )  # fmt: skip
     return True
+
+
+@task()
+def training_records_purge_task() -> int:
+    """Purge the training records past their retention period (run nightly or weekly); returns how many.
+    Each learner is purged in their own transaction, so a failure leaves the others done."""
+    from .retention import training_record_purge, training_records_due
+
+    return sum(
+        1
+        for candidate in list(training_records_due())
+        if training_record_purge(learner_id=candidate.learner_id) is not None
+    )

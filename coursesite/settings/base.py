@@ -202,6 +202,10 @@ CERTIFICATE_REMINDER_DAYS = [30, 7, 0, -7]
 # A trainee may renew this many days before expiry by completing the course's steps again; the new
 # certificate is issued at once, so there is no gap.
 CERTIFICATE_RENEWAL_WINDOW_DAYS = 30
+# HIPAA keeps required documentation (training included) six years from its creation or the date it
+# was last in effect, whichever is later (45 CFR 164.530(j)(2)); a state or employer may ask for more.
+# `purge_training_records` never removes a record sooner (coursesite/reports/retention.py).
+TRAINING_RECORD_RETENTION_YEARS = env_int("TRAINING_RECORD_RETENTION_YEARS", 6)
 # Open Badges 3.0 credentials are signed with Ed25519: base64url of a 32-byte seed. Empty here means a
 # fixed development key (certificates/badges.py); production refuses to start without its own.
 OPEN_BADGES_SIGNING_KEY = env_str("OPEN_BADGES_SIGNING_KEY", "")

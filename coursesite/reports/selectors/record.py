@@ -17,6 +17,7 @@ from quizzes.models import Attempt, QuizAccommodation
 from simulations.models import CallSession, Shift
 
 from ..models import Nudge, SupervisorComment
+from ..retention import learner_retained_until, retention_years
 from .matrix import NUDGE_INTERVAL, Cell, Step, _cells, cohort_courses
 
 
@@ -44,6 +45,9 @@ class TraineeRecord:
     accommodations: list[QuizAccommodation]
     assignments: list[Assignment]
     last_nudge: Nudge | None
+    # The earliest the record may be purged (retention.py); None: kept while a certificate is in effect.
+    retained_until: datetime.datetime | None = None
+    retention_years: int = 6
 
     @property
     def quizzes(self) -> list[Page]:
@@ -115,6 +119,8 @@ def trainee_record(*, cohort: Cohort, learner: User, today: datetime.date | None
         ),
         assignments=assignments,
         last_nudge=Nudge.objects.filter(learner=learner).order_by("-sent_at").first(),
+        retained_until=learner_retained_until(learner),
+        retention_years=retention_years(),
     )
 
 
