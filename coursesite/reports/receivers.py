@@ -20,3 +20,16 @@ def summary_after_certificate_saved(sender, *, instance, raw: bool = False, **kw
         return
     learner_id, course_id = instance.learner_id, instance.course_id
     transaction.on_commit(lambda: learner_course_summary_refresh_quietly(learner_id=learner_id, course_id=course_id))
+
+
+def summaries_after_step_published(sender, *, instance, **kwargs) -> None:
+    """Publishing or unpublishing a step changes which completions count: rebuild that course's
+    summaries in the background."""
+    from coursesite.progress.steps import StepPage
+
+    from .tasks import learner_summaries_rebuild_task
+
+    if not isinstance(instance, StepPage):
+        return
+    course_id = instance.get_parent().pk
+    transaction.on_commit(lambda: learner_summaries_rebuild_task.enqueue(course_id=course_id))

@@ -168,3 +168,15 @@ def test_the_summary_page_runs_the_same_queries_for_5_or_50_trainees(
 def test_the_summary_page_is_linked_from_my_cohorts(client, supervisor):
     client.force_login(supervisor)
     assert reverse("organisation_summary") in client.get(reverse("my_cohorts")).content.decode()
+
+
+def test_unpublishing_a_step_rebuilds_that_courses_summaries(cohort, quiz_course, django_capture_on_commit_callbacks):
+    (ann,) = add_trainees(cohort, 1)
+    lesson1, lesson2, quiz = steps_of(quiz_course)
+    with django_capture_on_commit_callbacks(execute=True):
+        completion_record(learner=ann, step=lesson1, course=quiz_course)
+        completion_record(learner=ann, step=quiz, course=quiz_course, score=Decimal("85"))
+    assert _summary(ann, quiz_course).steps_passed == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.specific.unpublish()
+    assert _summary(ann, quiz_course).steps_passed == 1
