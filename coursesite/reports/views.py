@@ -88,7 +88,8 @@ def cohort_matrix(request, cohort_id: int):
 def _office_charts(cohort, matrix) -> dict:
     """Average score per call axis and pass rate per office task kind, for the course's office steps."""
     office = selectors.office_results(
-        learners=people_selectors.cohort_trainees(cohort), step_ids=[step.page.pk for step in matrix.steps]
+        learners=people_selectors.cohort_trainees(cohort),
+        step_ids=selectors.office_step_ids(step.page for step in matrix.steps),
     )
     charts = {"office": office}
     if office.has_calls:

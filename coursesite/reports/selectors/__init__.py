@@ -22,7 +22,7 @@ from .matrix import (
     cohort_needs_attention,
     course_steps,
 )
-from .office import OfficeResults, office_results
+from .office import OfficeResults, office_results, office_step_ids
 from .organisation import OrganisationSummary, SummaryLine, organisation_summary
 from .record import CourseRecord, TraineeRecord, audit_events_for, trainee_record
 
@@ -49,6 +49,7 @@ __all__ = [
     "cohort_needs_attention",
     "course_steps",
     "office_results",
+    "office_step_ids",
     "organisation_summary",
     "trainee_record",
 ]

@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 
 from simulations.calls import Axis
 from simulations.calls_registry import call_definition
-from simulations.models import CallSession, Scenario, Shift
+from simulations.models import CallPage, CallSession, Scenario, Shift, SimulationPage
 
 AXIS_LABELS = {
     Axis.COMPLIANCE: "Compliance (privacy and safety)",
@@ -71,8 +71,16 @@ def _task_kinds(task_ids) -> set[str]:
     return {str(task_id)[:1].upper() for task_id in task_ids or [] if str(task_id)[:1].upper() in TASK_KINDS}
 
 
+def office_step_ids(pages) -> list[int]:
+    """The ids of the pages that are practice-office steps (calls and shifts), from the content-type cache."""
+    return [page.pk for page in pages if page.specific_class in (CallPage, SimulationPage)]
+
+
 def office_results(*, learners: QuerySet, step_ids: list[int]) -> OfficeResults:
-    """Finished calls and shifts of `learners` (a queryset, sent as a subquery) on the given steps."""
+    """Finished calls and shifts of `learners` (a queryset, sent as a subquery) on the given steps; no
+    query at all when none of the steps is an office step."""
+    if not step_ids:
+        return OfficeResults(axes=[], kinds=[])
     learner_ids = learners.values("pk")
     calls = CallSession.objects.filter(learner__in=learner_ids, page_id__in=step_ids, submitted_at__isnull=False)
     axis_values = {axis: Cast(KT(f"result__axes__{axis}"), FloatField()) for axis in Axis}
