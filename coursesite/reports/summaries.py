@@ -8,6 +8,7 @@ to which steps are live).
 
 import logging
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Avg, Count, Max, Q
@@ -63,9 +64,7 @@ def learner_course_summary_refresh(*, learner_id: int, course_id: int) -> Learne
     return summary
 
 
-def _two_places(value):
-    from decimal import ROUND_HALF_UP, Decimal
-
+def _two_places(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

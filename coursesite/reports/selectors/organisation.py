@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from coursesite.people.models import Assignment, AssignmentOverride, Cohort, Membership, User
+from coursesite.people.selectors import cohorts_for_supervisor
 
 from ..models import LearnerCourseSummary
 from .matrix import _live_step_counts
@@ -73,8 +74,6 @@ def summary_cohorts(user: User) -> QuerySet[Cohort]:
         return Cohort.objects.annotate(
             trainee_count=Count("memberships", filter=Q(memberships__role=Membership.Role.TRAINEE))
         ).order_by("name")
-    from coursesite.people.selectors import cohorts_for_supervisor
-
     return cohorts_for_supervisor(user)
 
 
