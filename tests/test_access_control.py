@@ -229,6 +229,8 @@ CASES = {
     "trainee_record_pdf": ("get", _trainee, SUPERVISOR_ONLY),
     "trainee_nudge": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
     "audit_review": ("get", None, {**SUPERVISOR_ONLY, "other_supervisor": OK}),
+    # Each supervisor sees a summary of their own cohorts (an empty one if they have none).
+    "organisation_summary": ("get", None, {**SUPERVISOR_ONLY, "other_supervisor": OK}),
     "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,
                                                "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
     "quiz_analysis": ("get", _quiz, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "trainee": FORBIDDEN,
