@@ -2,12 +2,13 @@
 
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
 claims and remittances) → `scenario` (the authored definitions and the course step) →
-`coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
+`coursesite.progress` / `coursesite.people`; `claims` (replacement/void/secondary links, denial work, marked defects) → `billing`; `call` (phone-call steps and a trainee's sessions) stands
 beside them.
 """
 
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
 from .call import CallPage, CallSession, CallStep
+from .claims import ClaimLink, DefectMark, DenialWork
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
 
@@ -20,6 +21,9 @@ __all__ = [
     "ChartEntry",
     "Claim",
     "ClaimLine",
+    "ClaimLink",
+    "DefectMark",
+    "DenialWork",
     "LedgerEntry",
     "OfficeTemplate",
     "Patient",
