@@ -124,3 +124,8 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
             )
         )
     ChartEntry.objects.bulk_create(entries)
+    # Claims the office sent before the shift (billing follow-up scenarios): simulations/claims_setup.py.
+    if setup.get("claims"):
+        from .claims_setup import claims_build
+
+        claims_build(shift=shift, by_key=by_key)

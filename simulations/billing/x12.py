@@ -170,7 +170,15 @@ def claim_to_837p(claim: Claim, *, envelope: Envelope, other_payer: OtherPayer |
         _segment("REF", "EI", billing.tax_id),
         _segment("HL", "2", "1", "22", "0" if is_self else "1"),
         _segment(
-            "SBR", "S" if other_payer else "P", "18" if is_self else "", _clean(claim.group_number), "", "", "", "", "",
+            "SBR",
+            "S" if other_payer else "P",
+            "18" if is_self else "",
+            _clean(claim.group_number),
+            "",
+            "",
+            "",
+            "",
+            "",
             "CI",
         ),  # fmt: skip
         *_person_segments("IL", claim.insured, id_qualifier="MI", identifier=claim.member_id)[: 4 if is_self else 3],
@@ -219,7 +227,15 @@ def claim_to_837p(claim: Claim, *, envelope: Envelope, other_payer: OtherPayer |
             _segment("AMT", "D", _amount(other_payer.paid)),
             _segment("OI", "", "", "Y", "", "", "Y"),
             _segment(
-                "NM1", "IL", "1", _clean(claim.insured.last_name), _clean(claim.insured.first_name), "", "", "", "MI",
+                "NM1",
+                "IL",
+                "1",
+                _clean(claim.insured.last_name),
+                _clean(claim.insured.first_name),
+                "",
+                "",
+                "",
+                "MI",
                 _clean(other_payer.member_id),
             ),  # fmt: skip
             _segment("NM1", "PR", "2", _clean(other_payer.payer_name), "", "", "", "", "PI", other_payer.payer_id),

@@ -65,7 +65,9 @@ class DenialWork(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["shift", "claim", "line_id", "group", "carc"], name="one_action_per_denial"),
+            models.UniqueConstraint(
+                fields=["shift", "claim", "line_id", "group", "carc"], name="one_action_per_denial"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="denial_amount_positive"),
         ]
 
