@@ -32,7 +32,8 @@ def other_coverage(*, shift: Shift, patient: Patient) -> dict | None:
 def claim_plan(*, shift: Shift, payer_key: str, member_id: str) -> PlanRules | None:
     """The payer's plan for this member (None: self-pay); `member_id` is the number the payer knows
     (registration's, not the claim's: a claim with a mistyped one is denied CO-16). With the scenario's plan overrides applied
-    (`setup.plans.<payer>`: cob_order, effective_to, supporting_diagnoses, auth_required)."""
+    (`setup.plans.<payer>`: cob_order, effective_to, timely_filing_days, supporting_diagnoses,
+    auth_required)."""
     plan = plan_rules(rules=shift.office, patient=SimpleNamespace(payer_key=payer_key, member_id=member_id))
     if plan is None:
         return None
@@ -40,6 +41,8 @@ def claim_plan(*, shift: Shift, payer_key: str, member_id: str) -> PlanRules | N
     changes: dict = {}
     if "cob_order" in overrides:
         changes["cob_order"] = int(overrides["cob_order"])
+    if overrides.get("timely_filing_days"):
+        changes["timely_filing_days"] = int(overrides["timely_filing_days"])
     if overrides.get("effective_to"):
         changes["effective_to"] = date.fromisoformat(str(overrides["effective_to"]))
     if overrides.get("supporting_diagnoses"):

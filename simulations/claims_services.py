@@ -105,7 +105,11 @@ def claim_correction_start(*, shift: Shift, claim: Claim, frequency: str = "7") 
     """A draft copy of an answered claim to correct and send again: a replacement (frequency 7, box 22
     quoting the payer's claim number), or, if the trainee chooses 1, a new original (which the payer
     will treat as a duplicate, CARC 18)."""
-    shift = _require_open(shift)
+    return _correction_start(shift=_require_open(shift), claim=claim, frequency=frequency)
+
+
+def _correction_start(*, shift: Shift, claim: Claim, frequency: str) -> Claim:
+    """claim_correction_start's work, inside an action that already holds the shift lock."""
     claim = Claim.objects.select_related("patient", "appointment").get(pk=claim.pk, shift=shift)
     if frequency not in (Claim.Frequency.REPLACEMENT, Claim.Frequency.ORIGINAL):
         raise OfficeActionError("Choose resubmission code 7 (replacement) or 1 (original).")
@@ -426,11 +430,13 @@ def denial_work_record(
             raise OfficeActionError("Give the reason for the write-off (it goes on the adjustment).")
         open_amount = ledger.charge_insurance_open(charge_id)
         if open_amount <= 0:
-            raise OfficeActionError("Nothing is left with the insurance on this line to write off.")
-        entry = dl.Adjustment(
-            entry_id=f"W-{line_id}-{group}{carc}", posted_on=shift.now.date(), amount=min(open_amount, _dec(amount)),
-            group=GroupCode(group), carc=carc, charge_id=charge_id, reference=f"write-off: {reason.strip()[:60]}",
-        )  # fmt: skip
+            details["written_off_at_posting"] = True  # posting already wrote it off: the reason confirms it
+        else:
+            entry = dl.Adjustment(
+                entry_id=f"W-{line_id}-{group}{carc}", posted_on=shift.now.date(),
+                amount=min(open_amount, _dec(amount)), group=GroupCode(group), carc=carc, charge_id=charge_id,
+                reference=f"write-off: {reason.strip()[:60]}",
+            )  # fmt: skip
         details["reason"] = reason.strip()
     elif choice is QueueAction.BILL_PATIENT:
         if group != GroupCode.PR:
@@ -458,7 +464,7 @@ def denial_work_record(
         details.update({"reason": reason.strip(), "documents": documents, "deadline": deadline.isoformat()})
     elif choice is QueueAction.CORRECT_RESUBMIT:
         existing = ClaimLink.objects.for_shift(shift).filter(source=claim, kind="replacement").first()
-        corrected = existing.claim if existing else claim_correction_start(shift=shift, claim=claim)
+        corrected = existing.claim if existing else _correction_start(shift=shift, claim=claim, frequency="7")
         details["claim"] = corrected.number
     elif choice is QueueAction.BILL_SECONDARY:
         coverage = other_coverage(shift=shift, patient=claim.patient)

@@ -65,11 +65,12 @@ def claims_build(*, shift: Shift, by_key: dict[str, Patient]) -> None:
     """Create the scenario's claims, lines, charges and remittances (and post them) for the shift."""
     items = shift.variant["setup"].get("claims") or []
     claims_setup_validate(items)
+    history: list = []  # the payers' earlier answers, so a repeated service is a duplicate (CARC 18)
     for number, item in enumerate(items, 1):
-        _claim_build(shift=shift, patient=by_key[item["patient"]], item=item, number=number)
+        _claim_build(shift=shift, patient=by_key[item["patient"]], item=item, number=number, history=history)
 
 
-def _claim_build(*, shift: Shift, patient: Patient, item: dict, number: int) -> Claim:
+def _claim_build(*, shift: Shift, patient: Patient, item: dict, number: int, history: list) -> Claim:
     service_date = date.fromisoformat(str(item["date"]))
     received = date.fromisoformat(str(item.get("received") or service_date + timedelta(days=3)))
     appointment = Appointment.objects.create(
@@ -80,7 +81,7 @@ def _claim_build(*, shift: Shift, patient: Patient, item: dict, number: int) -> 
     claim_number = f"C{shift.pk}-{number}"
     claim = Claim.objects.create(
         shift=shift, patient=patient, appointment=appointment, number=claim_number, payer_key=patient.payer_key,
-        member_id=item.get("member_id", patient.member_id), group_number=patient.group_number,
+        member_id=item.get("member_id", patient.member_id), group_number=item.get("group_number", patient.group_number),
         relationship=patient.relationship, diagnoses=list(item["diagnoses"]),
         prior_authorization=item.get("prior_authorization", ""), service_date=service_date,
         created_at=_aware(received - timedelta(days=1)),
@@ -90,7 +91,7 @@ def _claim_build(*, shift: Shift, patient: Patient, item: dict, number: int) -> 
         units = int(spec.get("units", 1))
         line = ClaimLine(
             shift=shift, claim=claim, line_id=f"{claim_number}-{position}", position=position, code=spec["code"],
-            units=units, modifiers=list(spec.get("modifiers") or []), pointers=list(spec.get("pointers") or ["A"]),
+            units=units, modifiers=list(spec.get("modifiers") or []), pointers=list(spec.get("pointers", ["A"])),
             charge=PROCEDURE_CODES[spec["code"]].fee * units,
         )  # fmt: skip
         lines.append(line)
@@ -113,7 +114,7 @@ def _claim_build(*, shift: Shift, patient: Patient, item: dict, number: int) -> 
         return claim
     domain = claim_domain(shift=shift, claim=claim, lines=lines)
     plan = claim_plan(shift=shift, payer_key=patient.payer_key, member_id=patient.member_id)
-    result = adjudicate(domain, plan, received_on=received)
+    result = adjudicate(domain, plan, received_on=received, history=history)
     denials = {int(k): str(v).split("-", 1) for k, v in (item.get("deny") or {}).items()}
     if denials:
         remit_lines = list(result.lines)
@@ -129,6 +130,7 @@ def _claim_build(*, shift: Shift, patient: Patient, item: dict, number: int) -> 
         result = replace(
             result, lines=tuple(remit_lines), status=ClaimStatus.DENIED if nothing_paid else ClaimStatus.PRIMARY
         )
+    history.append(result)
     billing = shift.office["practice"]["billing"]
     remit = remittance_build(
         [result], payer_id=plan.payer_id, payer_name=plan.payer_name, payee_name=shift.office["practice"]["name"],

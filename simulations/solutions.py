@@ -189,3 +189,39 @@ def call_work_ideal(session):
             session = call_services.call_session_choose(session=session, step=step, note=notes[node.id])
         else:
             session = call_services.call_session_choose(session=session, step=step, choice_id=pending.pop(0))
+
+
+# ---- claim follow-up (simulations/claims_services.py) ---------------------------------------------
+
+
+def _claim_by_key(shift, key: str):
+    from simulations.models import Claim
+
+    return Claim.objects.for_shift(shift).filter(appointment__key=f"claim-{key}").order_by("pk").first()
+
+
+def solve_p4(shift):
+    """Every denial in the queue gets the oracle's suggested action (billing.denials), done properly."""
+    from simulations import claims_selectors, claims_services
+    from simulations.billing.denials import APPEAL_REQUIRES, QueueAction
+
+    for row in claims_selectors.denial_queue(shift=shift):
+        if row.work is not None:
+            continue
+        action, extra = row.rule.best, {}
+        if action is QueueAction.APPEAL:
+            extra = {
+                "documents": sorted(APPEAL_REQUIRES.get(row.carc, set()) | {"visit_note"}),
+                "reason": f"{row.rule.code}: the attached documents show the service was authorised and necessary.",
+            }
+        elif action is QueueAction.WRITE_OFF:
+            extra = {"reason": f"{row.rule.code}: {row.rule.rule}"}
+        elif action is QueueAction.VERIFY_ELIGIBILITY:
+            extra = {"note": "Called the payer: coverage ended before the date of service; asked the patient for the new plan."}
+        claims_services.denial_work_record(
+            shift=shift, claim=row.claim, line_id=row.line["line_id"], group=row.group, carc=row.carc,
+            action=action.value, **extra,
+        )  # fmt: skip
+
+
+SOLUTIONS["p4-denial-work-queue"] = solve_p4

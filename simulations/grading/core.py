@@ -20,6 +20,8 @@ class GradingInput:
     log: list[dict]
     # claims, remittances and ledger entries (selectors.billing_grading_data); empty for non-billing shifts
     billing: dict = field(default_factory=dict)
+    # claim follow-up: claims by scenario key, denial work, links, defect marks (claims_selectors.claims_grading_data)
+    claims: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
