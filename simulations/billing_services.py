@@ -23,7 +23,6 @@ from .billing.claims import (
     Relationship,
     ServiceLine,
     Sex,
-    claim_scrub,
 )
 from .billing.claims import Claim as DomainClaim
 from .billing.codes import CARCS, PROCEDURE_CODES, GroupCode, ServiceKind, icd10_normalise
@@ -308,9 +307,11 @@ def charges_capture(*, shift: Shift, appointment: Appointment, lines: list[dict]
 
 
 def claim_problems(*, shift: Shift, claim: Claim, lines: list[ClaimLine]):
-    """The scrubber's findings for the claim, in box order (billing.claims.claim_scrub)."""
-    plan = plan_rules(rules=shift.office, patient=claim.patient)
-    return claim_scrub(claim_domain(shift=shift, claim=claim, lines=lines), today=shift.now.date(), payer=plan)
+    """The scrubber's findings for the claim, in box order (billing.claims.claim_scrub), against what the
+    payer already has (simulations/claims_services.claim_findings)."""
+    from .claims_services import claim_findings
+
+    return claim_findings(shift=shift, claim=claim)
 
 
 def claim_submit(*, shift: Shift, claim: Claim) -> Remittance:

@@ -86,11 +86,16 @@ def denial_queue(*, shift: Shift) -> list[QueueRow]:
                     service_date = date.fromisoformat(line["service_date"])
                     rows.append(
                         QueueRow(
-                            claim=claim, line=line, group=cas["group"], carc=cas["carc"],
-                            amount=Decimal(cas["amount"]), rule=denial_rule(cas["group"], cas["carc"]),
+                            claim=claim,
+                            line=line,
+                            group=cas["group"],
+                            carc=cas["carc"],
+                            amount=Decimal(cas["amount"]),
+                            rule=denial_rule(cas["group"], cas["carc"]),
                             age_days=(today - remittance.paid_on).days,
                             filing_deadline=filing_deadline(service_date=service_date, timely_filing_days=int(limit))
-                            if limit else None,
+                            if limit
+                            else None,
                             appeal_deadline=appeal_deadline(remitted_on=remittance.paid_on, payer=payer),
                             remitted_on=remittance.paid_on,
                             work=worked.get((claim.pk, line["line_id"], cas["group"], cas["carc"])),
@@ -229,15 +234,29 @@ def claims_grading_data(*, shift: Shift) -> dict:
     numbers = {c.pk: c.number for c in rows}
     return {
         "claims": [
-            {"number": c.number, "key": c.appointment.key.removeprefix("claim-"), "status": c.status,
-             "member_id": c.member_id, "group_number": c.group_number, "payer": c.payer_key,
-             "prior_authorization": c.prior_authorization, "diagnoses": c.diagnoses, "frequency": c.frequency,
-             "original_ref": c.original_ref, "scrub": c.scrub_at_submission}
+            {
+                "number": c.number,
+                "key": c.appointment.key.removeprefix("claim-"),
+                "status": c.status,
+                "member_id": c.member_id,
+                "group_number": c.group_number,
+                "payer": c.payer_key,
+                "prior_authorization": c.prior_authorization,
+                "diagnoses": c.diagnoses,
+                "frequency": c.frequency,
+                "original_ref": c.original_ref,
+                "scrub": c.scrub_at_submission,
+            }
             for c in rows
         ],  # fmt: skip
         "denial_work": [
-            {"claim": numbers[w.claim_id], "line": w.line_id, "code": f"{w.group}-{w.carc}", "action": w.action,
-             "details": w.details}
+            {
+                "claim": numbers[w.claim_id],
+                "line": w.line_id,
+                "code": f"{w.group}-{w.carc}",
+                "action": w.action,
+                "details": w.details,
+            }
             for w in DenialWork.objects.for_shift(shift).order_by("pk")
         ],  # fmt: skip
         "links": [
@@ -249,8 +268,13 @@ def claims_grading_data(*, shift: Shift) -> dict:
             for m in DefectMark.objects.for_shift(shift).order_by("pk")
         ],
         "lines": [
-            {"claim": numbers[ln.claim_id], "line_id": ln.line_id, "code": ln.code, "modifiers": ln.modifiers,
-             "pointers": ln.pointers}
+            {
+                "claim": numbers[ln.claim_id],
+                "line_id": ln.line_id,
+                "code": ln.code,
+                "modifiers": ln.modifiers,
+                "pointers": ln.pointers,
+            }
             for ln in ClaimLine.objects.for_shift(shift).order_by("claim_id", "position")
         ],  # fmt: skip
     }

@@ -292,21 +292,8 @@ def _member_id_known(shift: Shift, claim: Claim) -> str:
     return claim.patient.member_id
 
 
-@transaction.atomic
-def claim_send(*, shift: Shift, claim: Claim) -> Remittance:
-    """Send a draft claim (original, replacement or secondary); the simulated payer adjudicates it at once.
-
-    The scrubber runs against everything this patient's payer has already received (so it sees a
-    duplicate, and checks that box 22 quotes a real payer claim number); its findings are kept for
-    the grader. A replacement is adjudicated in place of the claim it replaces; an original that repeats
-    a service already received is a duplicate (CARC 18)."""
-    shift = _require_open(shift)
-    claim = Claim.objects.select_for_update().select_related("patient").get(pk=claim.pk, shift=shift)
-    if claim.status != Claim.Status.DRAFT:
-        raise OfficeActionError("This claim was already sent.")
-    plan = claim_plan(shift=shift, payer_key=claim.payer_key, member_id=_member_id_known(shift, claim))
-    if plan is None:
-        raise OfficeActionError("The claim's payer is self-pay: there is no payer to send it to.")
+def _scrubbed(*, shift: Shift, claim: Claim, plan):
+    """(the claim as a domain object, the scrubber's findings, the payer's earlier answers for this patient)."""
     today = shift.now.date()
     earlier_claims = list(
         Claim.objects.for_shift(shift)
@@ -324,6 +311,32 @@ def claim_send(*, shift: Shift, claim: Claim) -> Remittance:
     domain = claim_domain(shift=shift, claim=claim, lines=_lines(shift, claim))
     history = [claim_domain(shift=shift, claim=c, lines=earlier_lines[c.pk]) for c in earlier_claims]
     problems = claim_scrub(domain, today=today, payer=plan, history=history, remitted=remitted)
+    return domain, problems, remitted
+
+
+def claim_findings(*, shift: Shift, claim: Claim) -> list:
+    """What the scrubber finds on a draft claim now, against what the payer already has (task B4's oracle)."""
+    plan = claim_plan(shift=shift, payer_key=claim.payer_key, member_id=_member_id_known(shift, claim))
+    return _scrubbed(shift=shift, claim=claim, plan=plan)[1] if plan else []
+
+
+@transaction.atomic
+def claim_send(*, shift: Shift, claim: Claim) -> Remittance:
+    """Send a draft claim (original, replacement or secondary); the simulated payer adjudicates it at once.
+
+    The scrubber runs against everything this patient's payer has already received (so it sees a
+    duplicate, and checks that box 22 quotes a real payer claim number); its findings are kept for
+    the grader. A replacement is adjudicated in place of the claim it replaces; an original that repeats
+    a service already received is a duplicate (CARC 18)."""
+    shift = _require_open(shift)
+    claim = Claim.objects.select_for_update().select_related("patient").get(pk=claim.pk, shift=shift)
+    if claim.status != Claim.Status.DRAFT:
+        raise OfficeActionError("This claim was already sent.")
+    plan = claim_plan(shift=shift, payer_key=claim.payer_key, member_id=_member_id_known(shift, claim))
+    if plan is None:
+        raise OfficeActionError("The claim's payer is self-pay: there is no payer to send it to.")
+    today = shift.now.date()
+    domain, problems, remitted = _scrubbed(shift=shift, claim=claim, plan=plan)
     primary = primary_remit(shift=shift, claim=claim)
     if primary is not None:
         try:

@@ -56,8 +56,16 @@ urlpatterns += [
         claims_views.office_claim_followup,
         name="office_claim_followup",
     ),
-    path("office/shifts/<int:shift_id>/claims/<int:claim_id>/edit/", claims_views.office_claim_edit, name="office_claim_edit"),
-    path("office/shifts/<int:shift_id>/claims/<int:claim_id>/837p/", claims_views.office_claim_837p, name="office_claim_837p"),
+    path(
+        "office/shifts/<int:shift_id>/claims/<int:claim_id>/edit/",
+        claims_views.office_claim_edit,
+        name="office_claim_edit",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/claims/<int:claim_id>/837p/",
+        claims_views.office_claim_837p,
+        name="office_claim_837p",
+    ),
     path(
         "office/shifts/<int:shift_id>/claims/<int:claim_id>/remittance/835/",
         claims_views.office_remittance_835,

@@ -22,7 +22,9 @@ def _by_number(g: GradingInput) -> dict[str, dict]:
 
 def _derived(g: GradingInput, number: str, kind: str) -> list[dict]:
     claims = _by_number(g)
-    return [claims[link["claim"]] for link in g.claims.get("links", []) if link["source"] == number and link["kind"] == kind]
+    return [
+        claims[link["claim"]] for link in g.claims.get("links", []) if link["source"] == number and link["kind"] == kind
+    ]
 
 
 def _remittance(g: GradingInput, number: str) -> dict | None:
@@ -114,7 +116,9 @@ def no_duplicate_resubmission(g: GradingInput, claim: str) -> Outcome:
     original = _claim(g, claim)
     if original is None:
         return Outcome(True)
-    again = [c for c in _derived(g, original["number"], "replacement") if c["frequency"] == "1" and c["status"] != "draft"]
+    again = [
+        c for c in _derived(g, original["number"], "replacement") if c["frequency"] == "1" and c["status"] != "draft"
+    ]
     return Outcome(not again, f"Claim {again[0]['number']} was sent as a new original." if again else "")
 
 
@@ -224,3 +228,12 @@ def secondary_claim(g: GradingInput, claim: str, payer: str, paid: str | None = 
     if paid is not None and total != Decimal(paid):
         return Outcome(False, f"The secondary paid {total}; expected {paid}.")
     return Outcome(True, f"The secondary paid {total}.")
+
+
+@check
+def claim_not_insured_as(g: GradingInput, claim: str, member_id: str) -> Outcome:
+    """The claim seeded as `claim` does not carry `member_id` in box 1a (a look-alike's insurance: the
+    claim would bill another person's policy)."""
+    original = _claim(g, claim)
+    wrong = original is not None and original["member_id"].replace(" ", "").upper() == member_id.upper()
+    return Outcome(not wrong, f"Box 1a carries {member_id}, another patient's member ID." if wrong else "")
