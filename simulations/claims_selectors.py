@@ -3,7 +3,7 @@ batch to scrub, 837P/835 files. Every read filters by the shift; every listing i
 queries whatever its length."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from .billing.denials import (
@@ -187,7 +187,7 @@ def claim_batch(*, shift: Shift) -> list[dict]:
 def _envelope(shift: Shift, *, receiver: str, control: int, at: datetime) -> Envelope:
     billing = shift.office["practice"]["billing"]
     return Envelope(sender_id=str(billing["npi"]), receiver_id=receiver or "SIMPAYER", control_number=control,
-                    created_at=at.replace(tzinfo=None))  # fmt: skip
+                    created_at=at)  # fmt: skip
 
 
 def claim_837p(*, shift: Shift, claim: Claim) -> str:
@@ -218,7 +218,7 @@ def remittance_835(*, shift: Shift, remittance: Remittance) -> str:
     practice = shift.office["practice"]["billing"]
     payer = PayerDetails(tax_id="990000000", address="PO BOX 100", city=practice["city"], state=practice["state"],
                          zip_code=str(practice["zip"]))  # fmt: skip
-    at = datetime.combine(remittance.paid_on, datetime.min.time())
+    at = datetime.combine(remittance.paid_on, datetime.min.time(), tzinfo=UTC)
     envelope = Envelope(sender_id=domain.payer_id or "SIMPAYER", receiver_id=str(practice["npi"]),
                         control_number=remittance.pk, created_at=at)  # fmt: skip
     return remittance_to_835(domain, envelope=envelope, payer=payer)

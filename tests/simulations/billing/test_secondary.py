@@ -1,7 +1,7 @@
 """Secondary claims (billing.secondary): COB adjudication after the primary, posting, and the 837P COB loops."""
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,7 @@ from tests.simulations.billing.builders import TODAY, claim, line, plan
 
 D = Decimal
 ENVELOPE = Envelope(
-    sender_id="1234567893", receiver_id="SIMPAYER2", control_number=42, created_at=datetime(2026, 3, 10, 9)
+    sender_id="1234567893", receiver_id="SIMPAYER2", control_number=42, created_at=datetime(2026, 3, 10, 9, tzinfo=UTC)
 )
 
 
