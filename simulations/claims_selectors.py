@@ -17,6 +17,7 @@ from .billing.denials import (
 )
 from .billing.x12 import Envelope, OtherPayer, PayerDetails, claim_to_837p, remittance_to_835
 from .billing_services import claim_domain, remittance_domain
+from .claims_plans import claim_plan
 from .models import Claim, ClaimLine, ClaimLink, DefectMark, DenialWork, Remittance, Shift
 
 # What a trainee can mark on a claim of the batch (task B4): the scrubber's finding keys, in our words.
@@ -73,11 +74,15 @@ def denial_queue(*, shift: Shift) -> list[QueueRow]:
         for link in ClaimLink.objects.for_shift(shift).filter(kind__in=["replacement", "void"]).select_related("claim")
     }
     rows: list[QueueRow] = []
+    limits: dict[str, int | None] = {}  # the payers' filing limits in this shift (scenario overrides included)
     remittances = Remittance.objects.for_shift(shift).filter(posted=True).select_related("claim__patient")
     for remittance in remittances.order_by("paid_on", "pk"):
         claim = remittance.claim
         payer = shift.office["payers"].get(claim.payer_key) or {}
-        limit = (payer.get("plan") or {}).get("timely_filing_days")
+        if claim.payer_key not in limits:
+            plan = claim_plan(shift=shift, payer_key=claim.payer_key, member_id="")
+            limits[claim.payer_key] = plan.timely_filing_days if plan else None
+        limit = limits[claim.payer_key]
         for remit_claim in remittance.data["claims"]:
             for line in remit_claim["lines"]:
                 for cas in line["adjustments"]:
@@ -184,6 +189,28 @@ def claim_batch(*, shift: Shift) -> list[dict]:
 # ---- X12 files -----------------------------------------------------------------------------------
 
 
+# The office's addresses are fictional (state "ST"); an X12 N4 needs a USPS state code, so the files this
+# office writes carry X12_STATE instead (every file is marked as simulated training data).
+X12_STATE = "IL"
+
+
+def _x12_state(state: str) -> str:
+    return state if len(state) == 2 and state.isalpha() and state != "ST" else X12_STATE
+
+
+def _x12_claim(domain):
+    """The claim with every address's state made X12-valid (see X12_STATE)."""
+    from dataclasses import replace
+
+    def fix(address):
+        return replace(address, state=_x12_state(address.state))
+
+    patient = replace(domain.patient, address=fix(domain.patient.address))
+    insured = replace(domain.insured, address=fix(domain.insured.address))
+    billing = replace(domain.billing_provider, address=fix(domain.billing_provider.address))
+    return replace(domain, patient=patient, insured=insured, billing_provider=billing)
+
+
 def _envelope(shift: Shift, *, receiver: str, control: int, at: datetime) -> Envelope:
     billing = shift.office["practice"]["billing"]
     return Envelope(sender_id=str(billing["npi"]), receiver_id=receiver or "SIMPAYER", control_number=control,
@@ -195,7 +222,7 @@ def claim_837p(*, shift: Shift, claim: Claim) -> str:
     from .claims_services import primary_remit
 
     lines = list(ClaimLine.objects.for_shift(shift).filter(claim=claim).order_by("position"))
-    domain = claim_domain(shift=shift, claim=claim, lines=lines)
+    domain = _x12_claim(claim_domain(shift=shift, claim=claim, lines=lines))
     other = None
     primary = primary_remit(shift=shift, claim=claim)
     if primary is not None:
@@ -216,7 +243,7 @@ def remittance_835(*, shift: Shift, remittance: Remittance) -> str:
     """The remittance as the payer's 835 file."""
     domain = remittance_domain(remittance.data)
     practice = shift.office["practice"]["billing"]
-    payer = PayerDetails(tax_id="990000000", address="PO BOX 100", city=practice["city"], state=practice["state"],
+    payer = PayerDetails(tax_id="990000000", address="PO BOX 100", city=practice["city"], state=_x12_state(practice["state"]),
                          zip_code=str(practice["zip"]))  # fmt: skip
     at = datetime.combine(remittance.paid_on, datetime.min.time(), tzinfo=UTC)
     envelope = Envelope(sender_id=domain.payer_id or "SIMPAYER", receiver_id=str(practice["npi"]),

@@ -551,6 +551,17 @@ def remittance_import(*, shift: Shift, text: str) -> list[Remittance]:
         parsed = parse_835(text)
     except (X12Error, ValueError) as exc:
         raise OfficeActionError(f"This is not a readable 835: {exc}. Nothing was posted.") from exc
+    negative = [
+        f"{c.claim_id} line {ln.line_id}"
+        for c in parsed.claims
+        for ln in c.lines
+        if ln.charge <= 0 or ln.paid < 0 or ln.allowed < 0 or any(a.amount < 0 for a in ln.adjustments)
+    ]
+    if negative:
+        raise OfficeActionError(
+            f"Negative or zero amounts in the 835 ({', '.join(negative)}): a reversal is a separate claim "
+            "status (CLP02 = 22), not a negative payment. Nothing was posted."
+        )
     errors = parsed.balancing_errors()
     if errors:
         raise OfficeActionError(f"The 835 does not balance ({'; '.join(errors)}). Nothing was posted.")
@@ -591,4 +602,5 @@ def remittance_import(*, shift: Shift, text: str) -> list[Remittance]:
     )  # fmt: skip
     for remittance in rows:
         remittance_post(shift=shift, remittance=remittance)
+        remittance.refresh_from_db()
     return rows
