@@ -300,6 +300,7 @@ def _scrubbed(*, shift: Shift, claim: Claim, plan):
         .filter(patient=claim.patient, payer_key=claim.payer_key)
         .exclude(pk=claim.pk)
         .exclude(status=Claim.Status.DRAFT)
+        .select_related("patient")
     )
     earlier_lines: dict[int, list[ClaimLine]] = {c.pk: [] for c in earlier_claims}
     for line in ClaimLine.objects.for_shift(shift).filter(claim__in=earlier_claims).order_by("position"):

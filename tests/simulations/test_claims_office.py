@@ -488,3 +488,22 @@ def test_the_denial_queue_and_the_batch_take_a_fixed_number_of_queries(client, t
     with CaptureQueriesContext(connection) as ctx:
         claims_selectors.denial_queue(shift=p4)
     assert len(ctx.captured_queries) == 3
+
+
+def test_sending_and_posting_a_claim_takes_the_same_queries_whatever_the_patients_history(p4):
+    from simulations.claims_setup import _claim_build
+
+    patient = _claim_by_key(p4, "d2").patient
+
+    def send_one(n: int) -> int:
+        item = {"key": f"q{n}", "patient": patient.key, "date": f"2026-02-{n + 1:02d}", "diagnoses": ["E78.5"],
+                "lines": [{"code": "SIM-OV-EST-15", "units": 1}, {"code": "J1100", "units": 2}], "status": "draft"}  # fmt: skip
+        claim = _claim_build(shift=p4, patient=patient, item=item, number=100 + n, history=[])
+        with CaptureQueriesContext(connection) as ctx:
+            billing_services.remittance_post(shift=p4, remittance=billing_services.claim_submit(shift=p4, claim=claim))
+        return len(ctx.captured_queries)
+
+    second = send_one(1)
+    for n in range(2, 8):
+        send_one(n)
+    assert send_one(8) == second
