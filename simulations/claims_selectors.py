@@ -174,6 +174,30 @@ def claim_history(*, shift: Shift, claim: Claim, has_other_coverage: bool) -> Cl
     )
 
 
+def other_insurance_boxes(*, shift: Shift, claim: Claim, coverage: dict | None, history: ClaimHistory) -> list:
+    """Boxes 9, 9a, 9d and 11d: the other plan (for a secondary claim, the primary it follows), or []."""
+    current = next((item for item in history.items if item.current), None)
+    if current is not None and current.kind == "secondary":
+        primary = next(item for item in history.items if item.kind != "secondary")
+        payer_key, member_id = primary.claim.payer_key, primary.claim.member_id
+        paid = sum((Decimal(ln["paid"]) for ln in primary.remittance.data["claims"][0]["lines"]), Decimal(0)) if (
+            primary.remittance) else None  # fmt: skip
+    elif coverage is not None:
+        payer_key, member_id, paid = coverage["payer"], coverage["member_id"], None
+    else:
+        return []
+    payer = shift.office["payers"].get(payer_key) or {}
+    boxes = [
+        ("9", "Other insured's name", claim.patient.full_name),
+        ("9a", "Other insured's policy or group number", member_id),
+        ("9d", "Other insurance plan name", payer.get("name", payer_key)),
+        ("11d", "Is there another health benefit plan?", "Yes"),
+    ]
+    if paid is not None:
+        boxes.append(("2320 AMT*D", "Paid by the primary (carried with each line's CAS in the 837P)", str(paid)))
+    return boxes
+
+
 def claim_batch(*, shift: Shift) -> list[dict]:
     """The draft claims waiting to go out (task B4) with the defects marked on each, in three queries."""
     claims = list(Claim.objects.for_shift(shift).filter(status=Claim.Status.DRAFT).select_related("patient"))

@@ -222,9 +222,9 @@ def office_batch(request, shift_id: int):
 
 
 def claim_panel(*, shift, claim) -> dict:
-    """Context for the claim screen's follow-up panel (history chain and what can be done next)."""
-    return {
-        "history": claims_selectors.claim_history(
-            shift=shift, claim=claim, has_other_coverage=other_coverage(shift=shift, patient=claim.patient) is not None
-        )
-    }
+    """Context for the claim screen's follow-up panel: the history chain, what can be done next, and the
+    other-insurance boxes (9, 9a, 9d, 11d)."""
+    coverage = other_coverage(shift=shift, patient=claim.patient)
+    history = claims_selectors.claim_history(shift=shift, claim=claim, has_other_coverage=coverage is not None)
+    return {"history": history, "other_insurance": claims_selectors.other_insurance_boxes(
+        shift=shift, claim=claim, coverage=coverage, history=history)}  # fmt: skip

@@ -248,7 +248,7 @@ def test_a_void_quotes_the_payers_number_and_cannot_be_repeated_or_sent_for_a_pa
 # ---- B6: secondary claims ------------------------------------------------------------------------
 
 
-def test_a_secondary_claim_carries_the_primarys_payment_is_adjudicated_as_secondary_and_posts(p4):
+def test_a_secondary_claim_carries_the_primarys_payment_is_adjudicated_as_secondary_and_posts(client, trainee, p4):
     primary = _claim_by_key(p4, "d1")  # Grace Sandoval: the visit line was paid, the injection denied
     with pytest.raises(OfficeActionError, match="no other coverage"):
         claims_services.secondary_claim_create(shift=p4, claim=primary)
@@ -261,6 +261,9 @@ def test_a_secondary_claim_carries_the_primarys_payment_is_adjudicated_as_second
     assert secondary.payer_key == "meridian" and secondary.member_id == "ME85209805"
     assert _pyx12_valid(claims_selectors.claim_837p(shift=p4, claim=secondary))
     assert "SVD*SIMHL5*" in claims_selectors.claim_837p(shift=p4, claim=secondary)
+    client.force_login(trainee)
+    page = client.get(reverse("office_claim", args=[p4.pk, secondary.pk])).content.decode()
+    assert "Box 11d" in page and "Harborlight HMO" in page and "secondary" in page  # boxes 9/9a/9d/11d
     remittance = billing_services.claim_submit(shift=p4, claim=secondary)
     answer = remittance.data["claims"][0]
     assert answer["status"] == "2"
@@ -507,3 +510,15 @@ def test_sending_and_posting_a_claim_takes_the_same_queries_whatever_the_patient
     for n in range(2, 8):
         send_one(n)
     assert send_one(8) == second
+
+
+def test_the_shipped_claim_scenarios_exercise_many_adjustment_reasons(office_course, trainee):
+    seen = set()
+    for key, variants in (("p4-denial-work-queue", 2), ("b5-corrected-claim", 1)):
+        for variant in range(variants):
+            shift = _start(office_course, trainee, key, variant)
+            for remittance in Remittance.objects.for_shift(shift):
+                for line in remittance.data["claims"][0]["lines"]:
+                    seen |= {f"{a['group']}-{a['carc']}" for a in line["adjustments"]}
+    assert len(seen) >= 12, sorted(seen)
+    assert {"CO-45", "PR-1", "PR-2", "PR-3", "CO-16", "CO-18", "CO-29", "CO-197", "CO-11", "CO-22", "CO-109"} <= seen
