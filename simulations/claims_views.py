@@ -226,5 +226,11 @@ def claim_panel(*, shift, claim) -> dict:
     other-insurance boxes (9, 9a, 9d, 11d)."""
     coverage = other_coverage(shift=shift, patient=claim.patient)
     history = claims_selectors.claim_history(shift=shift, claim=claim, has_other_coverage=coverage is not None)
-    return {"history": history, "other_insurance": claims_selectors.other_insurance_boxes(
-        shift=shift, claim=claim, coverage=coverage, history=history)}  # fmt: skip
+    return {
+        "history": history,
+        "other_insurance": claims_selectors.other_insurance_boxes(
+            shift=shift, claim=claim, coverage=coverage, history=history
+        ),
+        # A scrubbing exercise (B4, setup `scrubber_hidden: true`): the trainee finds the defects.
+        "scrubber_hidden": bool(shift.variant.get("setup", {}).get("scrubber_hidden")),
+    }

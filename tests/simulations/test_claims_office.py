@@ -412,6 +412,8 @@ def test_the_batch_screen_marks_defects(client, trainee, office_course):
     assert client.post(url, {"claim": claim.pk, "defects": ["missing_policy_number"]}).status_code == 302
     assert list(DefectMark.objects.for_shift(shift).values_list("defect", flat=True)) == ["missing_policy_number"]
     assert b'value="missing_policy_number" checked' in client.get(url).content
+    page = client.get(reverse("office_claim", args=[shift.pk, claim.pk])).content
+    assert b"switched off for this exercise" in page and b"Missing policy" not in page  # B4: no answers shown
 
 
 def test_b4_over_marking_lowers_precision_and_fails(office_course, trainee):
