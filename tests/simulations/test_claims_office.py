@@ -395,7 +395,10 @@ def test_the_835_screen_reads_a_pasted_file_and_refuses_an_unknown_claim(client,
     claim, text = _awaiting_835(p4)
     url = reverse("office_era_import", args=[p4.pk])
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"text": text.replace(f"CLP*{claim.number}*", "CLP*C999-9*")})
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    unknown = text.replace(f"CLP*{claim.number}*", "CLP*C999-9*").encode()
+    bad = client.post(url, {"text": "", "file": SimpleUploadedFile("era.835", unknown, content_type="text/plain")})
     assert bad.status_code == 400 and b"not one of this office" in bad.content
     assert client.post(url, {"text": text}).status_code == 302
     assert Remittance.objects.get(claim=claim).posted
