@@ -169,7 +169,7 @@ def claim_history(*, shift: Shift, claim: Claim, has_other_coverage: bool) -> Cl
         and answered
         and remits[claim.pk].posted
         and claim.status == Claim.Status.ADJUDICATED
-        and kind.get(claim.pk) != "secondary"
+        and kind.get(claim.pk) not in ("secondary", "rebill")
         and not has_secondary,
     )
 

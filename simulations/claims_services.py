@@ -251,6 +251,8 @@ def secondary_claim_create(*, shift: Shift, claim: Claim) -> Claim:
     link = _link(claim)
     if link is not None and link.kind == ClaimLink.Kind.SECONDARY:
         raise OfficeActionError("This is already the secondary claim.")
+    if coverage["payer"] == claim.payer_key:
+        raise OfficeActionError("This claim already went to the patient's other plan.")
     remittance = _sent_remittance(shift, claim)
     if not remittance.posted:
         raise OfficeActionError("Post the primary's remittance first: the secondary claim carries what it paid.")
@@ -487,6 +489,16 @@ def denial_work_record(
                 f"{claim.patient.full_name} has no other coverage on file: verify eligibility before billing another payer."
             )
         details["payer"] = coverage["payer"]
+        rebilled = ClaimLink.objects.for_shift(shift).filter(source=claim, kind="rebill").first()
+        if rebilled is None:
+            new = _copy_claim(
+                shift=shift, source=claim, kind=ClaimLink.Kind.REBILL, suffix="P", payer_key=coverage["payer"],
+                member_id=coverage["member_id"], group_number=coverage["group_number"],
+                relationship=coverage["relationship"],
+            )  # fmt: skip
+        else:
+            new = rebilled.claim
+        details["claim"] = new.number
     if entry is not None:
         try:
             ledger.post(entry)

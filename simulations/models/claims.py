@@ -13,13 +13,15 @@ from .sandbox import SandboxQuerySet, Shift
 
 
 class ClaimLink(models.Model):
-    """A claim made from an earlier one: its replacement (frequency 7), its void (8), or the secondary
-    claim sent after the primary's remittance (task B5, B6)."""
+    """A claim made from an earlier one: its replacement (frequency 7), its void (8), the secondary claim
+    sent after the primary's remittance (task B5, B6), or the same claim sent to the payer that should
+    have had it (a CO-22 / CO-109 denial worked in the queue, task P4)."""
 
     class Kind(models.TextChoices):
         REPLACEMENT = "replacement", "Replacement (7)"
         VOID = "void", "Void (8)"
         SECONDARY = "secondary", "Secondary claim"
+        REBILL = "rebill", "Sent to the right payer"
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="claim_links")
     claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="link")

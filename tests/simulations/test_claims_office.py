@@ -124,6 +124,21 @@ def test_each_action_does_its_work(p4):
         _work(p4, "d3", "write_off", reason="twice")
 
 
+def test_billing_the_other_payer_sends_the_claim_to_the_plan_that_should_pay(p4):
+    work = _work(p4, "d4", "bill_secondary", note="Bluepine is primary for Connor Hoang (employer plan).")
+    original = _claim_by_key(p4, "d4")  # Meridian answered CO-22: it is not primary
+    rebill = Claim.objects.for_shift(p4).get(number=work.details["claim"])
+    assert (rebill.payer_key, rebill.member_id, rebill.status) == ("bluepine", "BL27906571", "draft")
+    assert ClaimLink.objects.get(claim=rebill).kind == "rebill" and work.details["payer"] == "bluepine"
+    remittance = billing_services.claim_submit(shift=p4, claim=rebill)
+    assert remittance.data["claims"][0]["status"] == "1" and remittance.data["payer_id"] == "SIMBP1"
+    billing_services.remittance_post(shift=p4, remittance=remittance)
+    from simulations.billing_selectors import ledger_view
+
+    account = ledger_view(shift=p4, patient=original.patient)
+    assert account.insurance == Decimal("0.00") and account.patient > 0  # the charge is settled by Bluepine
+
+
 def test_a_write_off_of_an_open_denial_posts_an_adjustment_with_its_reason(p4):
     line_id = _row(p4, "d6").line["line_id"]
     _work(p4, "d6", "write_off", reason="Office policy: small balance")
