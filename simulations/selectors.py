@@ -117,7 +117,7 @@ def shift_log(*, shift: Shift) -> list[ActionLog]:
 
 
 def grading_input(*, shift: Shift) -> GradingInput:
-    """The shift's end state and log as plain data, in eight queries (four for billing)."""
+    """The shift's end state and log as plain data, in ten queries (four for billing, two for privacy)."""
     patients = {
         p["key"]: p
         for p in Patient.objects.for_shift(shift).values(
@@ -159,9 +159,11 @@ def grading_input(*, shift: Shift) -> GradingInput:
         for e in ActionLog.objects.for_shift(shift).order_by("seq")
     ]
     from .billing_selectors import billing_grading_data
+    from .incident_selectors import incident_grading_data
 
     return GradingInput(
         billing=billing_grading_data(shift=shift, key_by_id=key_by_id),
+        privacy=incident_grading_data(shift=shift),
         rules=shift.office,
         now=shift.clock_start.replace(tzinfo=None),
         patients=patients,

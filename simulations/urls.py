@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import billing_views, call_views, views
+from . import billing_views, break_glass_views, call_views, incident_views, views
 
 urlpatterns = [
     path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
@@ -41,4 +41,23 @@ urlpatterns += [
     path("calls/<int:session_id>/", call_views.call_session, name="call_session"),
     path("calls/<int:session_id>/result/", call_views.call_result, name="call_result"),
     path("office/calls/<int:session_id>/transcript/", call_views.call_transcript, name="call_transcript"),
+]
+
+# Privacy: incident reports, routing to the privacy officer, break-the-glass (H1, H2, H4).
+urlpatterns += [
+    path(
+        "office/shifts/<int:shift_id>/incidents/<slug:item_key>/",
+        incident_views.office_incident,
+        name="office_incident",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/privacy-officer/",
+        incident_views.office_privacy_officer,
+        name="office_privacy_officer",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/patients/<int:patient_id>/break-glass/",
+        break_glass_views.office_break_glass,
+        name="office_break_glass",
+    ),
 ]

@@ -20,6 +20,8 @@ class GradingInput:
     log: list[dict]
     # claims, remittances and ledger entries (selectors.billing_grading_data); empty for non-billing shifts
     billing: dict = field(default_factory=dict)
+    # incident reports by inbox item and break-the-glass grants (incident_selectors.incident_grading_data)
+    privacy: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -3,23 +3,26 @@
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
 claims and remittances) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
-beside them.
+beside them; `incidents` (privacy incident reports, break-the-glass grants) hangs off `sandbox`.
 """
 
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
 from .call import CallPage, CallSession, CallStep
+from .incidents import BreakGlassGrant, IncidentReport
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
 
 __all__ = [
     "ActionLog",
     "Appointment",
+    "BreakGlassGrant",
     "CallPage",
     "CallSession",
     "CallStep",
     "ChartEntry",
     "Claim",
     "ClaimLine",
+    "IncidentReport",
     "LedgerEntry",
     "OfficeTemplate",
     "Patient",
