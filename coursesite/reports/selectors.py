@@ -19,7 +19,7 @@ from coursesite.people.selectors import cohort_trainees, cohorts_for_supervisor
 from coursesite.progress.models import Completion
 from lessons.models import CoursePage
 from quizzes.models import Attempt, QuizAccommodation, QuizPage
-from simulations.models import CallSession, Shift
+from simulations.models import BreakGlassGrant, CallSession, Shift
 
 from .models import Nudge, SupervisorComment
 
@@ -297,6 +297,8 @@ class TraineeRecord:
     accommodations: list[QuizAccommodation]
     assignments: list[Assignment]
     last_nudge: Nudge | None
+    # the trainee's break-the-glass (emergency chart access) events in the office, newest first
+    break_glass: list[BreakGlassGrant] = field(default_factory=list)
 
     @property
     def quizzes(self) -> list[Page]:
@@ -368,6 +370,11 @@ def trainee_record(*, cohort: Cohort, learner: User, today: datetime.date | None
         ),
         assignments=assignments,
         last_nudge=Nudge.objects.filter(learner=learner).order_by("-sent_at").first(),
+        break_glass=list(
+            BreakGlassGrant.objects.filter(shift__learner=learner)
+            .select_related("patient", "shift__page")
+            .order_by("-granted_at", "-pk")[:50]
+        ),
     )
 
 

@@ -117,5 +117,17 @@ class BreakGlassGrant(models.Model):
     def __str__(self) -> str:
         return f"Break-the-glass on {self.patient_id} ({self.reason})"
 
+    @property
+    def reason_label(self) -> str:
+        from ..privacy.emergency_access import REASONS
+
+        return REASONS[self.reason].label if self.reason in REASONS else self.reason
+
+    @property
+    def reason_justified(self) -> bool:
+        from ..privacy.emergency_access import reason_justifies
+
+        return reason_justifies(self.reason)
+
     def is_active(self, now) -> bool:
         return self.expires_at_sim is None or now < self.expires_at_sim
