@@ -136,7 +136,11 @@ def test_load_content_loads_the_office_scenarios_and_the_course_step_idempotentl
     out = StringIO()
     call_command("load_content", stdout=out)
     assert "0 created, 0 updated" in out.getvalue()
-    assert SimulationPage.objects.count() == 2 and OfficeTemplate.objects.count() == 1
+    shipped = sum(
+        path.read_text(encoding="utf-8").count("\n  - simulation: ")
+        for path in (CONTENT / "courses").glob("*/course.yaml")
+    )
+    assert SimulationPage.objects.count() == shipped and OfficeTemplate.objects.count() == 1
     billing = SimulationPage.objects.get(slug="office-charge-claim-post")
     assert billing.scenario.key == "b1-charge-claim-post"
     siblings = [p.slug for p in billing.get_parent().get_children()]
@@ -166,3 +170,15 @@ class TestEditorPath(WagtailPageTestCase):
         page = make_simulation(make_course(lessons=0, slug="editor-office"))
         self.client.force_login(UserFactory())
         self.assertPageIsRenderable(page)
+
+
+@pytest.mark.django_db
+def test_the_privacy_office_steps_follow_their_lessons_in_the_confidentiality_course():
+    call_command("load_content", stdout=StringIO())
+    fax = SimulationPage.objects.get(slug="office-misdirected-fax")
+    siblings = [p.slug for p in fax.get_parent().get_children()]
+    at = siblings.index("breaches-and-incident-reporting")
+    assert siblings[at + 1 : at + 3] == ["office-misdirected-fax", "office-lost-laptop"]
+    at = siblings.index("front-desk-security-habits")
+    assert siblings[at + 1 : at + 3] == ["office-celebrity-chart", "office-break-the-glass"]
+    assert SimulationPage.objects.get(slug="office-break-the-glass").scenario.key == "h2-break-the-glass"
