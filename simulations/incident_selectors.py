@@ -18,7 +18,10 @@ def incident_report_for(*, shift: Shift, item_key: str) -> IncidentReport | None
 
 
 def incident_grading_data(*, shift: Shift) -> dict:
-    """The shift's incident reports and break-the-glass grants as plain data, for the grader (two queries)."""
+    """The shift's incident reports and break-the-glass grants as plain data, for the grader: one query
+    each, and none for a scenario without incident items (reports) or a work queue (grants)."""
+    has_incidents = any(item.get("kind") == "incident" for item in shift.variant["inbox"])
+    has_queue = bool((shift.variant.get("setup") or {}).get("work_queue"))
     reports = {
         r.item_key: {
             "discovered_on": r.discovered_on,
@@ -33,7 +36,7 @@ def incident_grading_data(*, shift: Shift) -> dict:
             "individual_notice_by": r.individual_notice_by,
             "filed_at_sim": r.filed_at_sim,
         }
-        for r in IncidentReport.objects.for_shift(shift)
+        for r in (IncidentReport.objects.for_shift(shift) if has_incidents else [])
     }
     grants = [
         {
@@ -44,6 +47,10 @@ def incident_grading_data(*, shift: Shift) -> dict:
             "notified": g.notified,
             "expires": g.expires_at_sim,
         }
-        for g in BreakGlassGrant.objects.for_shift(shift).select_related("patient").order_by("granted_at_sim", "pk")
+        for g in (
+            BreakGlassGrant.objects.for_shift(shift).select_related("patient").order_by("granted_at_sim", "pk")
+            if has_queue
+            else []
+        )
     ]
     return {"reports": reports, "grants": grants}

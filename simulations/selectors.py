@@ -117,7 +117,7 @@ def shift_log(*, shift: Shift) -> list[ActionLog]:
 
 
 def grading_input(*, shift: Shift) -> GradingInput:
-    """The shift's end state and log as plain data, in ten queries (four for billing, two for privacy)."""
+    """The shift's end state and log as plain data, in eight queries (four for billing; up to two more for privacy scenarios)."""
     patients = {
         p["key"]: p
         for p in Patient.objects.for_shift(shift).values(

@@ -220,7 +220,9 @@ def chart_open(*, shift: Shift, patient: Patient, reason: str) -> None:
         patient_key=patient.key,
         after={"reason": reason},
     )
-    audit_record(action="chart_opened", actor=shift.learner, target=patient, shift=shift.pk, reason=reason)
+    # The actor by id: the locked shift row has no learner loaded, and a chart view should not fetch it.
+    learner = type(shift).learner.field.related_model(pk=shift.learner_id)
+    audit_record(action="chart_opened", actor=learner, target=patient, shift=shift.pk, reason=reason)
 
 
 # ---- appointments --------------------------------------------------------------------------------

@@ -187,3 +187,16 @@ def test_h4_laptop_large_unencrypted_breach_needs_hhs_and_media_notice(office_co
 def test_the_work_queue_leaves_other_scenarios_untouched(office_course, trainee):
     shift = _start(office_course, trainee, "h4-misdirected-fax", 0)
     services.chart_open(shift=shift, patient=Patient.objects.for_shift(shift).first(), reason="")
+
+
+@pytest.mark.parametrize(("key", "variant"), [("h2-break-the-glass", 0), ("h4-lost-laptop", 2)])
+def test_grading_a_privacy_shift_reads_its_rows_in_one_more_query(
+    office_course, trainee, key, variant, django_assert_num_queries
+):
+    from simulations.selectors import grading_input
+
+    shift = _start(office_course, trainee, key, variant)
+    SOLUTIONS[key](shift)
+    with django_assert_num_queries(9):  # the eight of every shift, plus its grants or its reports
+        g = grading_input(shift=shift)
+    assert g.privacy["grants"] or g.privacy["reports"]
