@@ -1,12 +1,16 @@
 """The practice office's models.
 
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
-claims and remittances) → `scenario` (the authored definitions and the course step) →
+claims and remittances) → `accounts` (desk receipts, payment plans,
+statements, deposit counts) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
-beside them; `incidents` (privacy incident reports, break-the-glass grants) hangs off `sandbox`.
+beside them; `calendar` (recurring series and provider blocks) and `incidents` (privacy incident
+reports, break-the-glass grants) hang off `sandbox`.
 """
 
+from .accounts import DepositCount, PaymentPlan, Receipt, Statement, StatementRun
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
+from .calendar import AppointmentSeries, ProviderBlock, SeriesOccurrence
 from .call import CallPage, CallSession, CallStep
 from .incidents import BreakGlassGrant, IncidentReport
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
@@ -15,19 +19,27 @@ from .scenario import OfficeTemplate, Scenario, SimulationPage
 __all__ = [
     "ActionLog",
     "Appointment",
+    "AppointmentSeries",
     "BreakGlassGrant",
     "CallPage",
     "CallSession",
     "CallStep",
     "ChartEntry",
+    "DepositCount",
+    "IncidentReport",
     "Claim",
     "ClaimLine",
-    "IncidentReport",
     "LedgerEntry",
     "OfficeTemplate",
+    "PaymentPlan",
+    "Receipt",
     "Patient",
+    "ProviderBlock",
     "Remittance",
     "Scenario",
+    "SeriesOccurrence",
     "Shift",
+    "Statement",
+    "StatementRun",
     "SimulationPage",
 ]

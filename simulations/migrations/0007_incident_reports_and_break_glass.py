@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('simulations', '0004_call_session_definition_snapshot'),
+        ('simulations', '0006_call_session_definition_snapshot'),
     ]
 
     operations = [
