@@ -115,6 +115,10 @@ def office_ledger(request, shift_id: int, patient_id: int):
     """The patient's account with a running balance; POST moves an amount to the patient."""
     shift = _shift(request, shift_id)
     patient = selectors.patient_in_shift(shift=shift, patient_id=patient_id)
+    from .break_glass_views import chart_gate  # outside the work queue: only with "billing" in scope
+
+    if (gated := chart_gate(request, shift, patient, section="billing")) is not None:
+        return gated
     status = 200
     if request.method == "POST":
         try:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from coursesite.people.models import Membership
 
 from .calls import CallDefinition, Prompt, Transcript, call_prompt, call_walk
-from .calls_registry import call_definition
+from .calls_registry import call_definition, session_call_definition
 from .models import CallPage, CallSession
 
 
@@ -57,8 +57,9 @@ class CallView:
 
 def call_view(*, session: CallSession) -> CallView | None:
     """The transcript so far and the node waiting for an answer (choices shuffled per session, stable on
-    reload); None when the call's definition is no longer shipped. No queries."""
-    definition = call_definition(session.call_id)
+    reload), from the session's snapshot of the call; None when it has none and the call is no longer
+    shipped. No queries."""
+    definition = session_call_definition(session)
     if definition is None:
         return None
     transcript = call_walk(definition, session.choices, notes=session.notes, variant=session.variant or None)

@@ -18,8 +18,8 @@ from coursesite.audit.services import audit_record
 from coursesite.progress.services import completion_record
 from coursesite.progress.timing import seconds_on_task
 
-from .calls import CallDefinition, CallResult, IllegalChoice, Transcript, call_score, call_walk
-from .calls_registry import call_definition
+from .calls import CallDefinition, CallResult, DefinitionError, IllegalChoice, Transcript, call_score, call_walk
+from .calls_registry import call_definition, call_definition_from_snapshot, call_snapshot_text, session_call_definition
 from .models import CallPage, CallSession, CallStep
 
 NOTE_MAX_CHARS = 2000
@@ -34,10 +34,25 @@ class CallAlreadyAnswered(CallActionError):  # noqa: N818 (a state, not a failur
 
 
 def _definition(session_or_page) -> CallDefinition:
-    definition = call_definition(session_or_page.call_id)
+    """A session's snapshot of its call (see calls_registry); a page's shipped call."""
+    if isinstance(session_or_page, CallSession):
+        definition = session_call_definition(session_or_page)
+    else:
+        definition = call_definition(session_or_page.call_id)
     if definition is None:
         raise CallActionError(f"The call {session_or_page.call_id!r} is no longer available.")
     return definition
+
+
+def _snapshot(call_id: str) -> tuple[str, CallDefinition]:
+    """The call's YAML now, and its definition parsed from exactly that text."""
+    text = call_snapshot_text(call_id)
+    if text is None:
+        raise CallActionError(f"The call {call_id!r} is no longer available.")
+    try:
+        return text, call_definition_from_snapshot(text, f"snapshot of {call_id}")
+    except DefinitionError as exc:
+        raise CallActionError(f"The call {call_id!r} cannot be started: its file has an error.") from exc
 
 
 def call_variant_for(*, learner, definition: CallDefinition, number: int) -> str:
@@ -61,7 +76,7 @@ def call_session_start(*, learner, page: CallPage) -> CallSession:
     existing = CallSession.objects.filter(learner=learner, page=page, submitted_at__isnull=True).first()
     if existing is not None:
         return existing
-    definition = _definition(page)
+    text, definition = _snapshot(_definition(page).id)
     number = (CallSession.objects.filter(learner=learner, page=page).aggregate(n=Max("number"))["n"] or 0) + 1
     try:
         with transaction.atomic():
@@ -69,6 +84,7 @@ def call_session_start(*, learner, page: CallPage) -> CallSession:
                 learner=learner,
                 page=page,
                 call_id=definition.id,
+                definition_yaml=text,
                 variant=call_variant_for(learner=learner, definition=definition, number=number),
                 number=number,
                 started_at=timezone.now(),

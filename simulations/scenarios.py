@@ -27,6 +27,7 @@ INBOX_KINDS = {
     "order": "Physician order",
     "fax": "Fax",
     "walk-in": "Walk-in",
+    "incident": "Privacy incident",
     "message": "Message",
 }
 
@@ -70,6 +71,20 @@ def _check_params(check: dict, where: str) -> None:
         raise ScenarioError(f"{where}: {check['check']} has no parameter(s) {sorted(unknown)}")
 
 
+# ---- privacy setup (H1, H2): the work queue and the break-the-glass limit ---------------------------
+
+
+def _privacy_setup(setup: dict) -> None:
+    """`work_queue`: the patient keys whose charts open normally (others need break-the-glass);
+    `break_glass_limit`: minutes of office time a grant lasts, or "end-of-shift"."""
+    queue = setup.get("work_queue")
+    if queue is not None and (not isinstance(queue, list) or not queue or not all(isinstance(k, str) for k in queue)):
+        raise ScenarioError("setup.work_queue: give a list of patient keys")
+    limit = setup.get("break_glass_limit")
+    if limit is not None and limit != "end-of-shift" and not (isinstance(limit, int) and 0 < limit <= 24 * 60):
+        raise ScenarioError('setup.break_glass_limit: minutes (1-1440) or "end-of-shift"')
+
+
 def scenario_parse(text: str) -> ScenarioDef:
     try:
         data = yaml.safe_load(text)
@@ -105,6 +120,7 @@ def scenario_parse(text: str) -> ScenarioDef:
         _check_params(check, where)
     if not any(c["weight"] for c in data["checks"]):
         raise ScenarioError("at least one check must carry weight")
+    _privacy_setup(data.get("setup") or {})
     x_cap = int(data.get("x_cap", 0))
     if not 0 <= x_cap <= 100:
         raise ScenarioError("x_cap is a percentage")

@@ -119,7 +119,8 @@ def shift_log(*, shift: Shift) -> list[ActionLog]:
 
 def grading_input(*, shift: Shift) -> GradingInput:
     """The shift's end state and log as plain data, in nine queries (four for billing, one for blocks;
-    four more for the patient-account data when the scenario grades it)."""
+    four more for the patient-account data when the scenario grades it; one more for a privacy scenario's
+    incident reports or break-the-glass grants)."""
     patients = {
         p["key"]: p
         for p in Patient.objects.for_shift(shift).values(
@@ -165,12 +166,14 @@ def grading_input(*, shift: Shift) -> GradingInput:
     from .billing_selectors import billing_grading_data
     from .calendar_selectors import calendar_grading_data
     from .claims_selectors import claims_grading_data
+    from .incident_selectors import incident_grading_data
 
     return GradingInput(
         billing=billing_grading_data(shift=shift, key_by_id=key_by_id),
         accounts=accounts_grading_data(shift=shift, key_by_id=key_by_id),
         calendar=calendar_grading_data(shift=shift),
         claims=claims_grading_data(shift=shift),
+        privacy=incident_grading_data(shift=shift),
         rules=shift.office,
         now=shift.clock_start.replace(tzinfo=None),
         patients=patients,

@@ -212,8 +212,14 @@ def patient_register(*, shift: Shift, data: dict) -> Patient:
 
 @transaction.atomic
 def chart_open(*, shift: Shift, patient: Patient, reason: str) -> None:
-    """Log that the chart was opened, and why (an inbox item, or nothing: which is gradable)."""
+    """Log that the chart was opened, and why (an inbox item, or nothing: which is gradable), in the
+    shift's log and on the audit trail (every chart access is audited: 164.312(b)). A chart outside the
+    scenario's work queue opens only under an active break-the-glass grant."""
+    from .break_glass_selectors import chart_access
+
     shift = _require_open(shift)
+    if chart_access(shift=shift, patient=patient).mode == "closed":
+        raise OfficeActionError("This chart is outside your work queue: it opens only through emergency access.")
     action_log_write(
         shift=shift,
         kind="chart_view",
@@ -221,6 +227,9 @@ def chart_open(*, shift: Shift, patient: Patient, reason: str) -> None:
         patient_key=patient.key,
         after={"reason": reason},
     )
+    # The actor by id: the locked shift row has no learner loaded, and a chart view should not fetch it.
+    learner = type(shift).learner.field.related_model(pk=shift.learner_id)
+    audit_record(action="chart_opened", actor=learner, target=patient, shift=shift.pk, reason=reason)
 
 
 # ---- appointments --------------------------------------------------------------------------------

@@ -175,9 +175,9 @@ def call_work_ideal(session):
     note) through the same service as the call screen, then finish it. Returns the finished session."""
     from simulations import call_services
     from simulations.calls import ideal_path
-    from simulations.calls_registry import call_definition
+    from simulations.calls_registry import session_call_definition
 
-    definition = call_definition(session.call_id)
+    definition = session_call_definition(session)
     choices, notes = ideal_path(definition, session.variant or None)
     pending = list(choices)
     while True:
@@ -191,6 +191,106 @@ def call_work_ideal(session):
         else:
             session = call_services.call_session_choose(session=session, step=step, choice_id=pending.pop(0))
 
+
+# ---- privacy: chart access (H1, H2) and incidents (H4) ------------------------------------------------
+
+
+def solve_h1(shift):
+    from simulations import incident_services
+
+    p = patient(shift, shift.variant["values"]["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    services.identity_verify(shift=shift, patient=p, identifiers=["name", "dob"])
+    services.document_file(shift=shift, patient=p, item_key="item-1")
+    services.call_close(
+        shift=shift, item_key="item-2", outcome="information",
+        note="Co-worker asked me to look up a patient's appointment; declined: no work reason to open the chart.",
+    )  # fmt: skip
+    incident_services.privacy_officer_notify(
+        shift=shift,
+        item_key="item-2",
+        note="A co-worker asked me to look up a patient without a work reason. I declined.",
+    )
+
+
+def solve_h2(shift):
+    from simulations import break_glass_services
+
+    values = shift.variant["values"]
+    d = patient(shift, values["d"])
+    break_glass_services.break_glass_request(
+        shift=shift, patient=d, reason="emergency_treatment",
+        justification=f"{values['caller']} is treating the patient now and needs {values['need']}; "
+        "the patient's care team cannot be reached.",
+        sections=[s for s in values["allowed"] if s != "demographics"],
+    )  # fmt: skip
+    services.chart_open(shift=shift, patient=d, reason="break-glass")
+    services.call_close(
+        shift=shift, item_key="item-1", outcome="information",
+        note="Treating physician (hospital main line, number on file) given the allergy and medication list.",
+    )  # fmt: skip
+
+
+INCIDENT_RISKS = {
+    # the four factors as the facts of each conclusion support them
+    "low_probability": {"nature_and_extent": "low", "recipient_risk": "low", "acquired_or_viewed": "low", "mitigation": "low"},
+    "breach": {"nature_and_extent": "high", "recipient_risk": "high", "acquired_or_viewed": "high", "mitigation": "high"},
+    "secured": {"nature_and_extent": "high", "recipient_risk": "high", "acquired_or_viewed": "low", "mitigation": "low"},
+}  # fmt: skip
+
+
+def _incident_data(shift, *, discovered: str, individuals: int, residents: int, device: str, recipient: str):
+    from simulations.incident_services import IncidentData
+
+    values = shift.variant["values"]
+    expected = values["expected"]
+    due = values.get("individuals_due")
+    return IncidentData(
+        what_happened="See the inbox item.", discovered_on=date.fromisoformat(discovered), individuals=individuals,
+        residents_of_one_state=residents, device=device, recipient=recipient,
+        phi_elements=["name", "dob", "results"], returned_or_destroyed=expected == "low_probability",
+        individual_notice_by=date.fromisoformat(due) if due else None, **INCIDENT_RISKS[expected],
+    )  # fmt: skip
+
+
+def solve_h4_fax(shift):
+    from simulations import incident_services
+
+    values = shift.variant["values"]
+    recipient = "covered_entity" if values["expected"] == "low_probability" else "public"
+    incident_services.privacy_officer_notify(
+        shift=shift, item_key="item-1", note="Lab report faxed to the wrong number; recipient called this morning."
+    )
+    data = _incident_data(
+        shift, discovered=values["discovered"], individuals=1, residents=1, device="none", recipient=recipient
+    )
+    incident_services.incident_report_file(shift=shift, item_key="item-1", data=data)
+
+
+def solve_h4_laptop(shift):
+    from simulations import incident_services
+
+    values = shift.variant["values"]
+    incident_services.privacy_officer_notify(
+        shift=shift,
+        item_key="item-1",
+        note="Practice laptop lost on the bus Friday; reported to the manager that evening.",
+    )
+    data = _incident_data(
+        shift, discovered="2026-05-15", individuals=values["individuals"], residents=values["residents"],
+        device=values["device"], recipient="unknown",
+    )  # fmt: skip
+    incident_services.incident_report_file(shift=shift, item_key="item-1", data=data)
+
+
+SOLUTIONS.update(
+    {
+        "h1-celebrity-chart": solve_h1,
+        "h2-break-the-glass": solve_h2,
+        "h4-misdirected-fax": solve_h4_fax,
+        "h4-lost-laptop": solve_h4_laptop,
+    }
+)
 
 # ---- patient accounts (accounts_services) ---------------------------------------------------------
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import accounts_views, billing_views, calendar_views, call_views, claims_views, views
+from . import (
+    accounts_views,
+    billing_views,
+    break_glass_views,
+    calendar_views,
+    call_views,
+    claims_views,
+    incident_views,
+    views,
+)
 
 urlpatterns = [
     path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
@@ -107,4 +116,23 @@ urlpatterns += [
     ),
     path("office/shifts/<int:shift_id>/era/", claims_views.office_era_import, name="office_era_import"),
     path("office/shifts/<int:shift_id>/batch/", claims_views.office_batch, name="office_batch"),
+]
+
+# Privacy: incident reports, routing to the privacy officer, break-the-glass (H1, H2, H4).
+urlpatterns += [
+    path(
+        "office/shifts/<int:shift_id>/incidents/<slug:item_key>/",
+        incident_views.office_incident,
+        name="office_incident",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/privacy-officer/",
+        incident_views.office_privacy_officer,
+        name="office_privacy_officer",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/patients/<int:patient_id>/break-glass/",
+        break_glass_views.office_break_glass,
+        name="office_break_glass",
+    ),
 ]

@@ -292,6 +292,10 @@ def _chart_action(request, shift: Shift, patient, action: str, form) -> None:
 def office_chart(request, shift_id: int, patient_id: int):
     shift = _shift(request, shift_id)
     patient = selectors.patient_in_shift(shift=shift, patient_id=patient_id)
+    from .break_glass_views import chart_gate  # outside the work queue: break-the-glass only
+
+    if (gated := chart_gate(request, shift, patient)) is not None:
+        return gated
     forms_ = {name: form_class() for name, form_class in CHART_ACTIONS.items()}
     status = 200
     if request.method == "POST":

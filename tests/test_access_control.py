@@ -193,6 +193,31 @@ def _call_session(world):
     return {"session_id": world["call_session"].pk}
 
 
+def _privacy_shift(world, key: str):
+    """A shift of `trainee` on a privacy scenario (built once per test and scenario)."""
+    if key not in world:
+        from simulations.services import shift_start
+        from tests.factories import make_course, make_simulation
+
+        page = make_simulation(make_course(lessons=0, slug=f"access-{key}"), scenario=key, slug=key)
+        world[key] = shift_start(learner=world["users"]["trainee"], page=page, seed="access")
+    return world[key]
+
+
+def _incident(world):
+    return {"shift_id": _privacy_shift(world, "h4-misdirected-fax").pk, "item_key": "item-1"}
+
+
+def _incident_shift(world):
+    return {"shift_id": _privacy_shift(world, "h4-misdirected-fax").pk}
+
+
+def _outside_queue_patient(world):
+    """A patient outside the H1 shift's work queue: the break-the-glass form."""
+    shift = _privacy_shift(world, "h1-celebrity-chart")
+    return {"shift_id": shift.pk, "patient_id": shift.patients.get(key=shift.variant["values"]["d"]).pk}
+
+
 # The office is the trainee's own workspace: anyone else gets 404 for its URLs (no hint it exists).
 OWN_SHIFT = {"anonymous": LOGIN, "trainee": OK, "other_trainee": NOT_FOUND, "other_supervisor": NOT_FOUND,
              "supervisor": NOT_FOUND, "editor": NOT_FOUND}  # fmt: skip
@@ -289,6 +314,9 @@ CASES = {
     "office_series": ("get", _shift_series, OWN_SHIFT),
     "office_blocks": ("get", _shift, OWN_SHIFT),
     "office_block": ("get", _shift_block, OWN_SHIFT),
+    "office_incident": ("get", _incident, OWN_SHIFT),
+    "office_privacy_officer": ("post", _incident_shift, {**OWN_SHIFT, "trainee": REDIRECT}),  # no note: message
+    "office_break_glass": ("get", _outside_queue_patient, OWN_SHIFT),
     "call_session": ("get", _call_session, OWN_SHIFT),
     "call_result": ("get", _call_session, {**OWN_SHIFT, "trainee": REDIRECT}),  # open call: back to the call
     # A supervisor of the trainee's cohort reads the transcript; another cohort's supervisor gets 404.

@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from coursesite.audit.models import AuditEvent
@@ -43,3 +44,44 @@ def test_password_and_mfa_changes_are_audited(client, trainee):
         sender=type(authenticator), request=None, user=trainee, authenticator=authenticator
     )
     assert AuditEvent.objects.get(action="mfa_added").detail == {"authenticator": "totp"}
+
+
+def _event():
+    from coursesite.audit.services import audit_record
+
+    return audit_record(action="chart_opened", target=None, reason="item-1")
+
+
+def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(db):
+    """Application code cannot rewrite history: save() of an existing row, delete(), and the queryset's
+    update(), delete() and bulk_update() all refuse, and the row is unchanged."""
+    from coursesite.audit.models import AppendOnlyError
+
+    event = _event()
+    event.action = "something_else"
+    attempts = [
+        event.save,
+        event.delete,
+        lambda: AuditEvent.objects.filter(pk=event.pk).update(action="x"),
+        lambda: AuditEvent.objects.all().delete(),
+        lambda: AuditEvent.objects.filter(pk=event.pk).delete(),
+        lambda: AuditEvent.objects.bulk_update([event], ["action"]),
+    ]
+    for attempt in attempts:
+        with pytest.raises(AppendOnlyError), transaction.atomic():  # a savepoint: bulk_update is atomic itself
+            attempt()
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.action == "chart_opened" and stored.detail == {"reason": "item-1"}
+
+
+def test_no_user_can_change_or_delete_audit_events_in_the_admin(client, trainee, admin_user):
+    event = _event()
+    change = reverse("admin:audit_auditevent_change", args=[event.pk])
+    delete = reverse("admin:audit_auditevent_delete", args=[event.pk])
+    client.force_login(trainee)  # not staff: sent to the login page
+    assert client.post(change, {"action": "x"}).status_code == 302
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    client.force_login(admin_user)  # even a superuser may only read
+    assert client.post(change, {"action": "x"}).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.get(pk=event.pk).action == "chart_opened"

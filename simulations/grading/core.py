@@ -27,6 +27,8 @@ class GradingInput:
     calendar: dict = field(default_factory=dict)
     # claim follow-up: claims by scenario key, denial work, links, defect marks (claims_selectors.claims_grading_data)
     claims: dict = field(default_factory=dict)
+    # incident reports by inbox item and break-the-glass grants (incident_selectors.incident_grading_data)
+    privacy: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ claims and remittances) → `accounts` (desk receipts, payment plans,
 statements, deposit counts) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `claims` (replacement/void/secondary links, denial work,
 marked defects) → `billing`; `call` (phone-call steps and a trainee's sessions) stands beside them;
-`calendar` (recurring series and provider blocks) hangs off `sandbox`.
+`calendar` (recurring series and provider blocks) and `incidents` (privacy incident reports,
+break-the-glass grants) hang off `sandbox`.
 """
 
 from .accounts import DepositCount, PaymentPlan, Receipt, Statement, StatementRun
@@ -13,6 +14,7 @@ from .billing import Claim, ClaimLine, LedgerEntry, Remittance
 from .calendar import AppointmentSeries, ProviderBlock, SeriesOccurrence
 from .call import CallPage, CallSession, CallStep
 from .claims import ClaimLink, DefectMark, DenialWork
+from .incidents import BreakGlassGrant, IncidentReport
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
 
@@ -20,11 +22,13 @@ __all__ = [
     "ActionLog",
     "Appointment",
     "AppointmentSeries",
+    "BreakGlassGrant",
     "CallPage",
     "CallSession",
     "CallStep",
     "ChartEntry",
     "DepositCount",
+    "IncidentReport",
     "Claim",
     "ClaimLine",
     "ClaimLink",

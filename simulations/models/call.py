@@ -1,7 +1,7 @@
 """Phone calls as course steps: the step page, a trainee's attempt at the call and its answered steps.
 
 The call itself (nodes, choices, scoring) is authored in content/calls/*.yaml and read through
-`simulations.calls`; a page names it by id. A session records only the trainee's answers (one
+`simulations.calls`; a page names it by id, and a session snapshots its YAML at the start. A session records only the trainee's answers (one
 `CallStep` row per answered node, append-only); the transcript and the score are always recomputed from
 the definition, and the score is frozen in `result` when the call is finished.
 """
@@ -88,6 +88,9 @@ class CallSession(models.Model):
     page = models.ForeignKey(CallPage, on_delete=models.CASCADE, related_name="sessions")
     call_id = models.SlugField(max_length=64)
     variant = models.CharField(max_length=64, blank=True)
+    # The call's YAML as it was when the session started: the engine, transcript and grade read this
+    # (simulations/calls_registry.py), so a later edit of content/calls/ cannot change this session.
+    definition_yaml = models.TextField(blank=True)
     number = models.PositiveSmallIntegerField()
     # Mirrors of the CallStep rows, in order: the choice ids, and note text by note-node id.
     choices = models.JSONField(default=list, blank=True)

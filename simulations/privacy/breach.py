@@ -84,27 +84,40 @@ class BreachAssessment:
     factors: dict[str, Risk]
     citations: tuple[str, ...]
     notifications: list[Notification] = field(default_factory=list)
+    # "secured" (encrypted/destroyed: not unsecured PHI), "exception" (164.402(1)), "low_probability"
+    # (documented four-factor assessment) or "breach" (notification required).
+    conclusion: str = "breach"
+
+    def latest_dates(self) -> dict[str, date]:
+        """The latest permitted date of each notice. HHS notice for 500 or more is due contemporaneously
+        with the individual notices (164.408(b)), so its latest date is theirs: 60 days from discovery."""
+        individuals = next((n.due for n in self.notifications if n.to == "individuals"), None)
+        return {n.to: n.due or individuals for n in self.notifications if (n.due or individuals) is not None}
 
 
 def breach_assess(facts: BreachFacts, *, params: DeadlineParameters = DEFAULT_DEADLINES) -> BreachAssessment:
     """Whether the incident is a reportable breach, with the four factors and every notice deadline."""
     factors = {name: getattr(facts, name) for name in FACTORS}
     if not facts.unsecured:
+        # HHS "Guidance to Render Unsecured PHI Unusable, Unreadable, or Indecipherable" (74 FR 42740,
+        # 42742): PHI encrypted per NIST SP 800-111 (data at rest), with the key not also lost, is secured.
         return BreachAssessment(
             False,
             "The PHI was secured (encrypted or destroyed per HHS guidance): not a breach of unsecured PHI.",
             factors,
             ("45 CFR 164.402",),
+            conclusion="secured",
         )
     if facts.exception:
         citation, text = EXCEPTIONS[facts.exception]
-        return BreachAssessment(False, f"Exception applies: {text}", factors, (citation,))
+        return BreachAssessment(False, f"Exception applies: {text}", factors, (citation,), conclusion="exception")
     if all(risk is Risk.LOW for risk in factors.values()):
         return BreachAssessment(
             False,
             "The documented assessment of all four factors shows a low probability that the PHI was compromised.",
             factors,
             tuple(citation for citation, _ in FACTORS.values()),
+            conclusion="low_probability",
         )
     notices = [
         Notification("individuals", breach_individual_notice_due(facts.discovered, params=params), "45 CFR 164.404(b)")

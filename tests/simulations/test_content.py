@@ -171,3 +171,15 @@ class TestEditorPath(WagtailPageTestCase):
         page = make_simulation(make_course(lessons=0, slug="editor-office"))
         self.client.force_login(UserFactory())
         self.assertPageIsRenderable(page)
+
+
+@pytest.mark.django_db
+def test_the_privacy_office_steps_follow_their_lessons_in_the_confidentiality_course():
+    call_command("load_content", stdout=StringIO())
+    fax = SimulationPage.objects.get(slug="office-misdirected-fax")
+    siblings = [p.slug for p in fax.get_parent().get_children()]
+    at = siblings.index("breaches-and-incident-reporting")
+    assert siblings[at + 1 : at + 3] == ["office-misdirected-fax", "office-lost-laptop"]
+    at = siblings.index("front-desk-security-habits")
+    assert siblings[at + 1 : at + 3] == ["office-celebrity-chart", "office-break-the-glass"]
+    assert SimulationPage.objects.get(slug="office-break-the-glass").scenario.key == "h2-break-the-glass"

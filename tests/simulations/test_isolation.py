@@ -2,6 +2,7 @@
 shift named in the URL, and the shift must be the requester's own."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from simulations.models import ActionLog, Appointment, ChartEntry, Patient
@@ -96,3 +97,22 @@ def test_the_action_log_is_append_only(shift):
         ActionLog.objects.for_shift(shift).update(kind="x")
     with pytest.raises(AppendOnlyError):
         ActionLog.objects.for_shift(shift).delete()
+
+
+def test_the_action_log_refuses_every_orm_path_that_changes_or_deletes(shift):
+    from coursesite.audit.models import AppendOnlyError
+    from simulations import services
+
+    services.chart_open(shift=shift, patient=Patient.objects.for_shift(shift).first(), reason="item-1")
+    entry = ActionLog.objects.for_shift(shift).get()
+    entry.kind = "nothing_to_see"
+    for attempt in (
+        entry.save,
+        entry.delete,
+        lambda: ActionLog.objects.filter(pk=entry.pk).update(kind="x"),
+        lambda: ActionLog.objects.filter(pk=entry.pk).delete(),
+        lambda: ActionLog.objects.bulk_update([entry], ["kind"]),
+    ):
+        with pytest.raises(AppendOnlyError), transaction.atomic():  # a savepoint: bulk_update is atomic itself
+            attempt()
+    assert ActionLog.objects.get(pk=entry.pk).kind == "chart_view"

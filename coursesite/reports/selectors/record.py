@@ -1,7 +1,7 @@
 """A trainee's training record, and the audit trail a supervisor may review."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
@@ -14,7 +14,7 @@ from coursesite.people.selectors import cohorts_for_supervisor
 from coursesite.progress.models import Completion
 from lessons.models import CoursePage
 from quizzes.models import Attempt, QuizAccommodation
-from simulations.models import CallSession, Shift
+from simulations.models import BreakGlassGrant, CallSession, Shift
 
 from ..models import Nudge, SupervisorComment
 from ..retention import learner_retained_until, retention_years
@@ -45,6 +45,8 @@ class TraineeRecord:
     accommodations: list[QuizAccommodation]
     assignments: list[Assignment]
     last_nudge: Nudge | None
+    # the trainee's break-the-glass (emergency chart access) events in the office, newest first
+    break_glass: list[BreakGlassGrant] = field(default_factory=list)
     # The earliest the record may be purged (retention.py); None: kept while a certificate is in effect.
     retained_until: datetime.datetime | None = None
     retention_years: int = 6
@@ -119,6 +121,11 @@ def trainee_record(*, cohort: Cohort, learner: User, today: datetime.date | None
         ),
         assignments=assignments,
         last_nudge=Nudge.objects.filter(learner=learner).order_by("-sent_at").first(),
+        break_glass=list(
+            BreakGlassGrant.objects.filter(shift__learner=learner)
+            .select_related("patient", "shift__page")
+            .order_by("-granted_at", "-pk")[:50]
+        ),
         retained_until=learner_retained_until(learner),
         retention_years=retention_years(),
     )

@@ -85,3 +85,49 @@ def test_large_breach_goes_to_hhs_with_the_notices_and_to_the_media():
         ("hhs", None, "45 CFR 164.408(b)"),
         ("media", date(2026, 6, 6), "45 CFR 164.406"),
     ]
+
+
+def test_each_assessment_names_its_conclusion():
+    day = date(2026, 4, 7)
+    assert breach_assess(BreachFacts(discovered=day, unsecured=False)).conclusion == "secured"
+    assert breach_assess(BreachFacts(discovered=day, exception="could_not_retain")).conclusion == "exception"
+    low = BreachFacts(
+        discovered=day,
+        nature_and_extent=Risk.LOW,
+        recipient=Risk.LOW,
+        acquired_or_viewed=Risk.LOW,
+        mitigation=Risk.LOW,
+    )
+    assert breach_assess(low).conclusion == "low_probability"
+    assert breach_assess(BreachFacts(discovered=day)).conclusion == "breach"
+
+
+def test_latest_dates_put_the_contemporaneous_hhs_notice_on_the_individual_deadline():
+    large = breach_assess(
+        BreachFacts(discovered=date(2026, 5, 15), individuals_affected=612, residents_of_one_state=604)
+    )
+    assert large.latest_dates() == {
+        "individuals": date(2026, 7, 14),
+        "hhs": date(2026, 7, 14),
+        "media": date(2026, 7, 14),
+    }
+    small = breach_assess(BreachFacts(discovered=date(2026, 5, 15), individuals_affected=31))
+    assert small.latest_dates() == {"individuals": date(2026, 7, 14), "hhs": date(2027, 3, 1)}
+    # exactly 500 residents of a state is not "more than 500": no media notice, but HHS with the notices
+    edge = breach_assess(
+        BreachFacts(discovered=date(2026, 5, 15), individuals_affected=500, residents_of_one_state=500)
+    )
+    assert set(edge.latest_dates()) == {"individuals", "hhs"} and edge.latest_dates()["hhs"] == date(2026, 7, 14)
+    assert breach_assess(BreachFacts(discovered=date(2026, 5, 15), unsecured=False)).latest_dates() == {}
+
+
+def test_the_emergency_access_policy_accepts_only_emergencies_and_scoped_complete_requests():
+    from simulations.privacy.emergency_access import JUSTIFIED, SECTIONS, break_glass_problems
+
+    assert {"emergency_treatment", "urgent_continuity"} == JUSTIFIED
+    ok = "ED physician needs the allergy list now; team unreachable."
+    assert break_glass_problems(reason="personal", justification=ok, sections=["entries"]) == []  # graded, not refused
+    assert break_glass_problems(reason="nope", justification=ok, sections=["entries"])
+    assert break_glass_problems(reason="emergency_treatment", justification="now", sections=["entries"])
+    assert break_glass_problems(reason="emergency_treatment", justification=ok, sections=list(SECTIONS))
+    assert break_glass_problems(reason="emergency_treatment", justification=ok, sections=[])
