@@ -124,3 +124,15 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
             )
         )
     ChartEntry.objects.bulk_create(entries)
+    records_setup_build(shift=shift)
+
+
+# ---- records desk -----------------------------------------------------------------------------------
+# `setup: {records: {case: <bank case id>}}` builds the request, documents and record sections from the
+# HIPAA request scenario bank (simulations/records_setup.py).
+def records_setup_build(*, shift: Shift) -> None:
+    spec = shift.variant["setup"].get("records")
+    if spec:
+        from .records_setup import records_build
+
+        records_build(shift=shift, spec=spec)

@@ -159,9 +159,11 @@ def grading_input(*, shift: Shift) -> GradingInput:
         for e in ActionLog.objects.for_shift(shift).order_by("seq")
     ]
     from .billing_selectors import billing_grading_data
+    from .records_selectors import records_grading_data
 
     return GradingInput(
         billing=billing_grading_data(shift=shift, key_by_id=key_by_id),
+        records=records_grading_data(shift=shift),
         rules=shift.office,
         now=shift.clock_start.replace(tzinfo=None),
         patients=patients,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import billing_views, call_views, views
+from . import billing_views, call_views, records_views, views
 
 urlpatterns = [
     path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
@@ -41,4 +41,15 @@ urlpatterns += [
     path("calls/<int:session_id>/", call_views.call_session, name="call_session"),
     path("calls/<int:session_id>/result/", call_views.call_result, name="call_result"),
     path("office/calls/<int:session_id>/transcript/", call_views.call_transcript, name="call_transcript"),
+]
+
+# ---- records desk (HIPAA requests, the accounting of disclosures) ----
+urlpatterns += [
+    path("office/shifts/<int:shift_id>/records/", records_views.office_records, name="office_records"),
+    path(
+        "office/shifts/<int:shift_id>/records/<int:request_id>/",
+        records_views.office_records_request,
+        name="office_records_request",
+    ),
+    path("office/shifts/<int:shift_id>/disclosures/", records_views.office_disclosures, name="office_disclosures"),
 ]

@@ -20,6 +20,8 @@ class GradingInput:
     log: list[dict]
     # claims, remittances and ledger entries (selectors.billing_grading_data); empty for non-billing shifts
     billing: dict = field(default_factory=dict)
+    # the records desk: requests, record sections, the disclosure log (records_selectors.records_grading_data)
+    records: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
 claims and remittances) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
-beside them.
+beside them, and so does `records` (the records desk: requests, documents, the disclosure log).
 """
 
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
 from .call import CallPage, CallSession, CallStep
+from .records import Disclosure, RecordDocument, RecordSection, RecordsRequest
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
 
@@ -20,9 +21,13 @@ __all__ = [
     "ChartEntry",
     "Claim",
     "ClaimLine",
+    "Disclosure",
     "LedgerEntry",
     "OfficeTemplate",
     "Patient",
+    "RecordDocument",
+    "RecordSection",
+    "RecordsRequest",
     "Remittance",
     "Scenario",
     "Shift",
