@@ -28,54 +28,37 @@ SHIFTS = [
     ),
     (
         "h02-parent-of-minor",
-        "Records desk: a parent asks for a child's visit summary",
+        "Records desk: a parent asks about a child",
         ["H3"],
         "45 CFR 164.502(g)(3); 164.514(h)(1)",
         "A parent asks for a child's record. Verify the caller and their authority (custody documents when the "
-        "chart says so) before anything is released.",
+        "chart says so), and check whether the child consented to the service alone, before anything is released.",
         [
             "row06-parent-visit-summary",
             "row06-parent-visit-summary/custody-flag-no-documents",
+            "row05-minor-consented-service",
+            "row05-minor-consented-service/ordinary-visit",
             "row06-parent-visit-summary/not-on-file",
         ],
     ),
     (
-        "h03-minor-consented-service",
-        "Records desk: a parent asks about a teen's confidential visit",
+        "h03-personal-representative",
+        "Records desk: a health-care agent, guardian or executor asks",
         ["H3"],
-        "45 CFR 164.502(g)(3)(i)-(ii)",
-        "A parent asks for a teenager's test result. Check whether the teen consented to that service alone "
-        "before treating the parent as the personal representative.",
-        [
-            "row05-minor-consented-service",
-            "row05-minor-consented-service/other-family",
-            "row05-minor-consented-service/ordinary-visit",
-        ],
-    ),
-    (
-        "h04-personal-representative",
-        "Records desk: a health-care agent or guardian asks",
-        ["H3"],
-        "45 CFR 164.502(g)(2); 164.514(h)(1)",
-        "Someone says they act for an adult patient. A personal representative is treated as the patient, "
-        "within the scope of their authority, once the document is on file.",
+        "45 CFR 164.502(g)(2), (g)(4); 164.514(h)(1)",
+        "Someone says they act for the patient: a health-care agent, a guardian, or the executor of a patient "
+        "who has died. A personal representative is treated as the patient, within the scope of their "
+        "authority, once the document is on file.",
         [
             "row07-health-care-agent",
             "row07-health-care-agent/guardian-access-copy",
             "row07-health-care-agent/poa-not-on-file",
+            "row26-executor",
+            "row26-executor/letters-not-on-file",
         ],
     ),
     (
-        "h05-executor",
-        "Records desk: the executor of a deceased patient's estate",
-        ["H3"],
-        "45 CFR 164.502(g)(4); 164.524",
-        "A relative of a patient who has died asks for the records. Only the executor or administrator, with "
-        "the letters on file, stands in the patient's place.",
-        ["row26-executor", "row26-executor/other-estate", "row26-executor/letters-not-on-file"],
-    ),
-    (
-        "h06-spouse",
+        "h04-spouse",
         "Records desk: a spouse asks for results",
         ["H3"],
         "45 CFR 164.510(b)(1)-(3)",
@@ -88,7 +71,7 @@ SHIFTS = [
         ],
     ),
     (
-        "h07-relative-authorization",
+        "h05-relative-authorization",
         "Records desk: a relative with an authorization on file",
         ["H3"],
         "45 CFR 164.508(a)(1), (b)(2), (c); 164.510(b)",
@@ -102,7 +85,7 @@ SHIFTS = [
         ],
     ),
     (
-        "h08-provider-treatment",
+        "h06-provider-treatment",
         "Records desk: another provider's office, for treatment",
         ["H3"],
         "45 CFR 164.506(c)(2); 164.502(b)(2)(i); 164.514(h)(1)",
@@ -111,7 +94,7 @@ SHIFTS = [
         ["row15-provider-treatment", "row15-provider-treatment/fax-request", "row15-provider-treatment/not-verified"],
     ),
     (
-        "h09-payer-minimum-necessary",
+        "h07-payer-minimum-necessary",
         "Records desk: an insurer asks for notes to pay a claim",
         ["H5"],
         "45 CFR 164.506(c)(1); 164.502(b); 164.514(d)",
@@ -119,7 +102,7 @@ SHIFTS = [
         ["row14-payer-records", "row14-payer-records/fax-from-known-number", "row14-payer-records/no-call-back"],
     ),
     (
-        "h10-employer-marketer",
+        "h08-employer-marketer",
         "Records desk: an employer or a marketer asks",
         ["H3"],
         "45 CFR 164.508(a)(1), (a)(3); 164.502(a)",
@@ -127,7 +110,7 @@ SHIFTS = [
         ["row16-employer", "row16-employer/return-to-work-authorization", "row16-employer/marketer"],
     ),
     (
-        "h11-subpoena-police",
+        "h09-subpoena-police",
         "Records desk: a subpoena or a police officer",
         ["H3"],
         "45 CFR 164.512(e)(1), (f)(1)-(2); 164.514(h)(2)",
@@ -141,7 +124,7 @@ SHIFTS = [
         ],
     ),
     (
-        "h12-school-workers-comp",
+        "h10-school-workers-comp",
         "Records desk: a school or a workers' compensation carrier",
         ["H3"],
         "45 CFR 164.512(b)(1)(vi), (l); 164.502(b)",
@@ -156,7 +139,7 @@ SHIFTS = [
         ],
     ),
     (
-        "h13-part2-records",
+        "h11-part2-records",
         "Records desk: substance-use-disorder program records",
         ["H3"],
         "42 CFR 2.31, 2.32, 2.33",
@@ -165,7 +148,7 @@ SHIFTS = [
         ["row28-part2-tpo-consent", "row28-part2-tpo-consent/consent-revoked", "row28-part2-tpo-consent/no-consent"],
     ),
     (
-        "h14-accounting-amendment",
+        "h12-accounting-amendment",
         "Records desk: an accounting or an amendment request",
         ["H6", "C7"],
         "45 CFR 164.526(b)(2); 164.528(a), (c)",

@@ -283,9 +283,8 @@ def solve_records(shift, user=None):
 
 
 for _key in (
-    "h01-patient-access", "h02-parent-of-minor", "h03-minor-consented-service", "h04-personal-representative",
-    "h05-executor", "h06-spouse", "h07-relative-authorization", "h08-provider-treatment",
-    "h09-payer-minimum-necessary", "h10-employer-marketer", "h11-subpoena-police", "h12-school-workers-comp",
-    "h13-part2-records", "h14-accounting-amendment",
+    "h01-patient-access", "h02-parent-of-minor", "h03-personal-representative", "h04-spouse",
+    "h05-relative-authorization", "h06-provider-treatment", "h07-payer-minimum-necessary", "h08-employer-marketer",
+    "h09-subpoena-police", "h10-school-workers-comp", "h11-part2-records", "h12-accounting-amendment",
 ):  # fmt: skip
     SOLUTIONS[_key] = solve_records
