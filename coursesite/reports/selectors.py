@@ -20,6 +20,7 @@ from coursesite.progress.models import Completion
 from lessons.models import CoursePage
 from quizzes.models import Attempt, QuizAccommodation, QuizPage
 from simulations.models import CallSession, Shift
+from simulations.records_selectors import disclosures_by_shift
 
 from .models import Nudge, SupervisorComment
 
@@ -297,6 +298,8 @@ class TraineeRecord:
     accommodations: list[QuizAccommodation]
     assignments: list[Assignment]
     last_nudge: Nudge | None
+    # The records desk's accounting-of-disclosures log of each shift that has one: [(shift, rows)].
+    shift_disclosures: list = field(default_factory=list)
 
     @property
     def quizzes(self) -> list[Page]:
@@ -338,22 +341,25 @@ def trainee_record(*, cohort: Cohort, learner: User, today: datetime.date | None
     ]
     quiz_ids = [cell.step.page.pk for record in records for cell in record.cells if cell.step.is_quiz]
     step_ids = [cell.step.page.pk for record in records for cell in record.cells]
+    shifts = list(
+        Shift.objects.filter(learner=learner, page_id__in=step_ids)
+        .select_related("page")
+        .only("number", "status", "score", "passed", "started_at", "submitted_at", "page__title")
+        .order_by("page__path", "number")
+    )
+    disclosures = disclosures_by_shift(shift_ids=[s.pk for s in shifts])
     return TraineeRecord(
         cohort=cohort,
         learner=learner,
         courses=records,
+        shift_disclosures=[(s, disclosures[s.pk]) for s in shifts if s.pk in disclosures],
         attempts=list(
             Attempt.objects.filter(learner=learner, quiz_id__in=quiz_ids)
             .select_related("quiz")
             .only("number", "score", "passed", "started_at", "submitted_at", "quiz__title")
             .order_by("quiz__path", "number")
         ),
-        shifts=list(
-            Shift.objects.filter(learner=learner, page_id__in=step_ids)
-            .select_related("page")
-            .only("number", "status", "score", "passed", "started_at", "submitted_at", "page__title")
-            .order_by("page__path", "number")
-        ),
+        shifts=shifts,
         calls=list(
             CallSession.objects.filter(learner=learner, page_id__in=step_ids)
             .select_related("page")

@@ -310,3 +310,25 @@ def test_the_replay_shows_the_shifts_disclosure_log(client, office_course, train
     client.force_login(supervisor)
     body = client.get(reverse("office_replay", args=[shift.pk])).content.decode()
     assert "Accounting of disclosures" in body and "Cedar Hill Elementary" in body and "public_health" in body
+
+
+def test_the_trainee_record_shows_each_shifts_disclosure_log(client, office_course, trainee, supervisor, cohort):
+    shift = _shift(office_course, trainee, "h10-school-workers-comp", 0)
+    SOLUTIONS["h10-school-workers-comp"](shift)
+    client.force_login(supervisor)
+    body = client.get(reverse("trainee_record", args=[cohort.pk, trainee.pk])).content.decode()
+    assert f"Disclosure log: {shift.page.title}, shift 1" in body
+    assert "Cedar Hill Elementary" in body and "County Health Department" in body
+
+
+def test_a_scenario_naming_a_case_the_bank_does_not_have_is_refused():
+    from pathlib import Path
+
+    from simulations.scenarios import ScenarioError, scenario_parse
+
+    text = (Path(__file__).resolve().parents[2] / "content" / "scenarios" / "h04-spouse.yaml").read_text()
+    scenario_parse(text)
+    with pytest.raises(ScenarioError, match="unknown case 'row10-spouse-with-patient/no-such-variant'"):
+        scenario_parse(
+            text.replace("row10-spouse-with-patient/other-couple", "row10-spouse-with-patient/no-such-variant")
+        )
