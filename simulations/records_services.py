@@ -122,8 +122,12 @@ def _logged_steps(shift: Shift, request: RecordsRequest) -> list[dict]:
 @transaction.atomic
 def records_request_view(*, shift: Shift, request: RecordsRequest, user) -> None:
     """Opening a request shows the patient's record sections and documents: a record view, logged and audited."""
+    from .models import ActionLog
+
     shift = _require_open(shift)
-    _log(shift, request, "records_viewed")
+    last = ActionLog.objects.for_shift(shift).order_by("-seq").values_list("target", flat=True).first()
+    if last != f"records_request:{request.pk}":  # opening it, not coming back to it after an action
+        _log(shift, request, "records_viewed")
     audit_record(
         action="record_viewed",
         actor=user or shift.learner,
@@ -151,7 +155,10 @@ def records_identity_verify(
         raise OfficeActionError("That document did not come with this request.")
     if not identifiers and not documents:
         raise OfficeActionError("Tick the identifiers the requester confirmed, or the documents you examined.")
-    matched = sorted(i for i in identifiers if request.stated.get(i))
+    from .records_setup import chart_identifiers
+
+    chart = chart_identifiers(request.patient)
+    matched = sorted(i for i in identifiers if request.stated.get(i) and request.stated.get(i) == chart.get(i))
     called_back = any(
         s.get("confirmed") for s in _logged_steps(shift, request) if s["step"] == "call_back_number_on_file"
     )

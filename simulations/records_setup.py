@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from .models import Disclosure, Patient, RecordDocument, RecordSection, RecordsRequest, Shift
 from .privacy.accounting import EXCLUDED, Basis
 from .privacy.authorization import AuthorizationForm
+from .privacy.deadlines import years_before
 from .privacy.rules import Ask, Authorization, Content, PatientFacts, Request, Requester
 from .privacy.scenarios import RequestCase, scenario_case
 
@@ -85,8 +86,7 @@ def _digest(text: str) -> int:
 
 def _dob(name: str, age: int, today: date) -> date:
     """A birthday `age` years back, on a day derived from the name (so variants differ, reproducibly)."""
-    born = today.replace(year=today.year - age) - timedelta(days=1 + _digest(name) % 300)
-    return born
+    return years_before(today, age) - timedelta(days=1 + _digest(name) % 300)
 
 
 def _names(full: str) -> tuple[str, str]:
@@ -146,6 +146,14 @@ def authorization_fields(form: AuthorizationForm, patient_name: str) -> list[lis
     if form.revoked:
         rows.append(["Note on file", "REVOKED in writing by the patient"])
     return rows
+
+
+def chart_identifiers(patient: Patient) -> dict[str, str]:
+    """The identifiers as the chart shows them (what a requester's statements are compared with)."""
+    return {
+        "name": patient.full_name, "dob": _iso(patient.dob), "address": patient.address, "phone": patient.phone,
+        "member_id": patient.member_id,
+    }  # fmt: skip
 
 
 def _sections(shift: Shift, patient: Patient, request: Request, facts: PatientFacts, today: date) -> list:
@@ -223,14 +231,13 @@ def records_build(*, shift: Shift, spec: dict) -> None:
         sex="X", phone=f"(555) 010-{1100 + digest % 90:04d}", address=f"{10 + digest % 80} Birch Row, Maple Grove, ST 00501",
         payer_key="selfpay", member_id=f"MG{digest % 1000000:06d}",
     )  # fmt: skip
-    chart_values = {
-        "name": patient.full_name, "dob": _iso(patient.dob), "address": patient.address, "phone": patient.phone,
-        "member_id": patient.member_id, "last_four_ssn": "",
-    }  # fmt: skip
+    chart_values = chart_identifiers(patient)
     can_state = case.verification.identifiers_checked
-    stated = {name: (value if name in can_state or name == "name" else "") for name, value in chart_values.items()}
+    stated = {name: (value if name in can_state else "") for name, value in chart_values.items()}
     if "name" not in can_state:
-        stated["name"] = ""
+        # Everyone names the patient; a name the bank does not count as confirmed is given incompletely.
+        has_id = bool(case.verification.documents_seen & {"photo_id", "drivers_license", "passport"})
+        stated["name"] = patient.full_name if has_id else patient.first_name
     if request.requester in (Requester.PROVIDER, Requester.PAYER, Requester.WORKERS_COMP, Requester.ATTORNEY,
                              Requester.EMPLOYER, Requester.SCHOOL, Requester.MARKETER, Requester.POLICE):  # fmt: skip
         stated = {"name": patient.full_name, "dob": _iso(patient.dob)}

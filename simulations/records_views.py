@@ -12,6 +12,7 @@ from coursesite.people.access import AUTHENTICATED, access
 from . import records_selectors, records_services
 from .models import RecordsRequest
 from .privacy.accounting import EXCLUDED, Basis
+from .privacy.rules import ORGANISATIONS, Requester
 from .services import OfficeActionError
 from .views import _fail, _office, _shift
 
@@ -114,6 +115,7 @@ def office_records_request(request, shift_id: int, request_id: int):
         "fees": {"per_page": records_services.FEE_PER_PAGE, "postage": records_services.FEE_POSTAGE,
                  "flat": records_services.FEE_ELECTRONIC_FLAT},
         "checked": {s.get("step") for s in desk.steps},
+        "organisation": Requester(row.requester) in ORGANISATIONS,
     }  # fmt: skip
     return _office(request, shift, "simulations/records_request.html", context, status=status)
 
