@@ -38,7 +38,12 @@ def records_request_desk(*, shift: Shift, request: RecordsRequest) -> RequestDes
 
     documents = list(RecordDocument.objects.for_shift(shift).filter(patient=request.patient).order_by("pk"))
     steps = [
-        {**row.after, "kind": row.kind, "at": row.at_sim}
+        {
+            **row.after,
+            "kind": row.kind,
+            "at": row.at_sim,
+            "label": str(row.after.get("step", "")).replace("_", " ").capitalize(),
+        }
         for row in ActionLog.objects.for_shift(shift)
         .filter(target=f"records_request:{request.pk}")
         .exclude(kind="records_viewed")

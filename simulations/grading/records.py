@@ -197,8 +197,12 @@ def records_fee(g: GradingInput, request: str = "request-1") -> CheckOutcome:
     row, expected = _expect(g, request)
     if row is None:
         return CheckOutcome(False, "There is no such request.")
-    if expected.outcome is not Outcome.ACCEPT_ACCESS_REQUEST or row["decision"] != Outcome.ACCEPT_ACCESS_REQUEST:
+    if expected.outcome is not Outcome.ACCEPT_ACCESS_REQUEST:
         return CheckOutcome(row["fee"] in (None, Decimal("0")), "No copy fee applies to this decision.")
+    if row["decision"] != Outcome.ACCEPT_ACCESS_REQUEST:
+        return CheckOutcome(
+            False, "The access request was not accepted, so no fee was computed (45 CFR 164.524(c)(4))."
+        )
     sections = [s for s in (g.records.get("sections") or {}).values() if s["patient_id"] == row["patient_id"]]
     pages = sum(s["pages"] for s in sections if s["content"] != Content.PSYCHOTHERAPY_NOTES.value)
     fee = access_fee(pages=pages, delivery=row["delivery"])
