@@ -332,3 +332,9 @@ def disclosure_log(
         action="disclosure_logged", actor=user or shift.learner, target=request.patient, shift=shift.pk, basis=basis
     )
     return row
+
+
+@transaction.atomic
+def disclosure_log_view(*, shift: Shift, user) -> None:
+    """Reading the disclosure log shows PHI (who was told what about whom): audited, not an office action."""
+    audit_record(action="disclosure_log_viewed", actor=user or shift.learner, target=shift)

@@ -125,6 +125,7 @@ def office_disclosures(request, shift_id: int):
     """The accounting-of-disclosures log; `?patient=<id>` shows what an accounting for that patient lists."""
     shift = _shift(request, shift_id)
     rows = records_selectors.disclosure_log_rows(shift=shift)
+    records_services.disclosure_log_view(shift=shift, user=request.user)
     accounting = None
     patient_id = request.GET.get("patient", "")
     if patient_id.isdigit():

@@ -100,7 +100,14 @@ def released_content(g: GradingInput, key: str) -> set[str]:
 
 
 def allowed_content(decision: Decision, ask: str | None) -> set[str]:
+    """The content kinds the requester may receive. An accepted access request (the individual, a personal
+    representative, or a directive's recipient) entitles them to the designated record set, even though the
+    rules expect the copy to be produced later rather than at the desk."""
     allowed: set[str] = set()
+    if decision.outcome is Outcome.ACCEPT_ACCESS_REQUEST:
+        allowed |= {str(c) for c in FULL_RECORD_ALLOWS}
+        if ask == Content.PART2_RECORDS.value:
+            allowed.add(Content.PART2_RECORDS.value)
     for item in decision.scope:
         if item is Content.FULL_RECORD:
             allowed |= {str(c) for c in FULL_RECORD_ALLOWS}

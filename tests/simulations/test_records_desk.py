@@ -332,3 +332,25 @@ def test_a_scenario_naming_a_case_the_bank_does_not_have_is_refused():
         scenario_parse(
             text.replace("row10-spouse-with-patient/other-couple", "row10-spouse-with-patient/no-such-variant")
         )
+
+
+def test_handing_a_verified_patient_her_records_at_once_is_no_critical_error(office_course, trainee):
+    """The rules expect the access request to be accepted (and the copy made within 30 days); releasing at
+    the desk instead misses the log and deadline, but the patient is entitled to her own record."""
+    shift = _shift(office_course, trainee, "h01-patient-access", 0)
+    request = _request(shift)
+    _verify(shift, request)
+    rs.records_decide(
+        shift=shift, request=request, user=None, decision="release_full", section_keys=["results"], delivery="pickup"
+    )
+    shift = services.shift_submit(shift=shift)
+    items = _items(shift)
+    assert shift.result["critical_errors"] == []
+    assert not items["decision"]["passed"] and not items["deadline"]["passed"] and items["scope"]["passed"]
+
+
+def test_reading_the_disclosure_log_is_audited(as_trainee, spouse_shift):
+    as_trainee.get(reverse("office_disclosures", args=[spouse_shift.pk]))
+    assert AuditEvent.objects.filter(
+        action="disclosure_log_viewed", target=f"simulations.shift:{spouse_shift.pk}"
+    ).exists()
