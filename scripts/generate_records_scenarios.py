@@ -207,7 +207,7 @@ CHECKS = [
         "kind": "P",
         "check": "records_disclosure_logged",
         "weight": 1,
-        "pass": "The accounting of disclosures log is right for this release.",
+        "pass": "The accounting of disclosures log is right: a release is logged when it must be, and nothing is logged as accountable when it is not.",
         "fail": "The accounting of disclosures log is wrong: log accountable and authorized disclosures; do not log "
         "treatment, payment, operations or the patient's own access as accountable.",
     },
