@@ -1,12 +1,15 @@
 """The practice office's models.
 
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
-claims and remittances) → `scenario` (the authored definitions and the course step) →
+claims and remittances) → `accounts` (desk receipts, payment plans,
+statements, deposit counts) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
-beside them, and so does `records` (the records desk: requests, documents, the disclosure log).
+beside them; `calendar` (recurring series and provider blocks) hangs off `sandbox`; and so does `records` (the records desk: requests, documents, the disclosure log).
 """
 
+from .accounts import DepositCount, PaymentPlan, Receipt, Statement, StatementRun
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
+from .calendar import AppointmentSeries, ProviderBlock, SeriesOccurrence
 from .call import CallPage, CallSession, CallStep
 from .records import Disclosure, RecordDocument, RecordSection, RecordsRequest
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
@@ -15,21 +18,29 @@ from .scenario import OfficeTemplate, Scenario, SimulationPage
 __all__ = [
     "ActionLog",
     "Appointment",
+    "AppointmentSeries",
     "CallPage",
     "CallSession",
     "CallStep",
     "ChartEntry",
+    "DepositCount",
     "Claim",
     "ClaimLine",
     "Disclosure",
     "LedgerEntry",
     "OfficeTemplate",
+    "PaymentPlan",
+    "Receipt",
     "Patient",
+    "ProviderBlock",
     "RecordDocument",
     "RecordSection",
     "RecordsRequest",
     "Remittance",
     "Scenario",
+    "SeriesOccurrence",
     "Shift",
+    "Statement",
+    "StatementRun",
     "SimulationPage",
 ]

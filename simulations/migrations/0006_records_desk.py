@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('simulations', '0003_call_steps'),
+        ('simulations', '0005_calendar_series_and_provider_blocks'),
     ]
 
     operations = [
