@@ -162,3 +162,16 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
         from .claims_setup import claims_build
 
         claims_build(shift=shift, by_key=by_key)
+
+    records_setup_build(shift=shift)
+
+
+# ---- records desk -----------------------------------------------------------------------------------
+# `setup: {records: {case: <bank case id>}}` builds the request, documents and record sections from the
+# HIPAA request scenario bank (simulations/records_setup.py).
+def records_setup_build(*, shift: Shift) -> None:
+    spec = shift.variant["setup"].get("records")
+    if spec:
+        from .records_setup import records_build
+
+        records_build(shift=shift, spec=spec)

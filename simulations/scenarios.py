@@ -121,6 +121,7 @@ def scenario_parse(text: str) -> ScenarioDef:
     if not any(c["weight"] for c in data["checks"]):
         raise ScenarioError("at least one check must carry weight")
     _privacy_setup(data.get("setup") or {})
+    _records_setup_check(data)
     x_cap = int(data.get("x_cap", 0))
     if not 0 <= x_cap <= 100:
         raise ScenarioError("x_cap is a percentage")
@@ -136,6 +137,24 @@ def scenario_parse(text: str) -> ScenarioDef:
         setup=data.get("setup") or {},
         x_cap=x_cap,
     )
+
+
+def _records_setup_check(data: dict) -> None:
+    """Records desk: `setup.records.case` names a case of the HIPAA request bank, usually `"{case}"` with
+    each variant giving `case:`; every named case must exist."""
+    spec = (data.get("setup") or {}).get("records")
+    if spec is None:
+        return
+    if not isinstance(spec, dict) or not spec.get("case"):
+        raise ScenarioError("setup.records: give `case:` (a case id of content/privacy/scenarios.yaml)")
+    from .records_setup import bank_case
+
+    named = [spec["case"]] if "{" not in str(spec["case"]) else [v.get("case") for v in data["variants"]]
+    for number, case in enumerate(named, start=1):
+        try:
+            bank_case(str(case))
+        except ValueError as exc:
+            raise ScenarioError(f"variant {number}: {exc}") from exc
 
 
 def _us_date(value) -> str:

@@ -167,6 +167,7 @@ def grading_input(*, shift: Shift) -> GradingInput:
     from .calendar_selectors import calendar_grading_data
     from .claims_selectors import claims_grading_data
     from .incident_selectors import incident_grading_data
+    from .records_selectors import records_grading_data
 
     return GradingInput(
         billing=billing_grading_data(shift=shift, key_by_id=key_by_id),
@@ -174,6 +175,7 @@ def grading_input(*, shift: Shift) -> GradingInput:
         calendar=calendar_grading_data(shift=shift),
         claims=claims_grading_data(shift=shift),
         privacy=incident_grading_data(shift=shift),
+        records=records_grading_data(shift=shift),
         rules=shift.office,
         now=shift.clock_start.replace(tzinfo=None),
         patients=patients,

@@ -292,6 +292,106 @@ SOLUTIONS.update(
     }
 )
 
+
+# ---- records desk (content/scenarios/h*.yaml) --------------------------------------------------------
+
+
+def records_allowed_sections(shift, request, decision) -> list[str]:
+    """The record sections a right answer releases: everything the rules' scope permits."""
+    from simulations.grading.records import FULL_RECORD_PART, allowed_content
+    from simulations.models import RecordSection
+    from simulations.privacy.rules import Content
+
+    allowed = allowed_content(decision, request.ask)
+    keys = []
+    for section in RecordSection.objects.for_shift(shift).filter(patient=request.patient):
+        if section.content == "visit_note":
+            asked = section.on_date.isoformat() in request.dates_requested
+            content = Content.REQUESTED_DATES.value if asked else FULL_RECORD_PART
+        else:
+            content = section.content
+        if content in allowed:
+            keys.append(section.key)
+    return keys
+
+
+DISCLOSURE_BASIS = {
+    "45 CFR 164.512(l)": "workers_comp",
+    "45 CFR 164.512(b)(1)(vi)": "public_health",
+    "45 CFR 164.512(e)(1)(i)": "judicial",
+    "45 CFR 164.512(f)(1)(ii)(A)": "law_enforcement",
+    "45 CFR 164.510(b)(1)": "directory_or_involved_persons",
+    "42 CFR 2.31": "treatment",
+}
+
+
+def solve_records(shift, user=None):
+    """Work every request of the desk the right way: the steps the rules require, in order, then the
+    decision, the release (only what is permitted), and the disclosure log entry when one is due."""
+    from dataclasses import replace
+
+    from simulations import records_services as rs
+    from simulations.models import RecordDocument, RecordSection, RecordsRequest
+    from simulations.privacy.rules import ORGANISATIONS, Requester, Step, evaluate_request
+    from simulations.privacy.scenarios import scenario_case
+
+    for request in RecordsRequest.objects.for_shift(shift).select_related("patient"):
+        case = scenario_case(request.case)
+        expected = evaluate_request(
+            replace(case.request, received=request.received_on), case.patient, case.verification
+        )
+        steps = set(expected.steps)
+        presented = list(RecordDocument.objects.for_shift(shift).filter(request=request))
+        organisation = Requester(request.requester) in ORGANISATIONS
+        if Step.VERIFY_IDENTITY in steps:
+            identifiers = [k for k, v in request.stated.items() if v and k in rs.IDENTIFIER_LABELS]
+            if presented or identifiers and not organisation:
+                rs.records_identity_verify(
+                    shift=shift, request=request, identifiers=[] if organisation else identifiers,
+                    document_ids=[d.pk for d in presented],
+                )  # fmt: skip
+            if organisation and (Step.CALL_BACK_NUMBER_ON_FILE in steps or not presented):
+                rs.records_call_back(shift=shift, request=request)
+        if Step.VERIFY_AUTHORITY in steps:
+            on_file = RecordDocument.objects.for_shift(shift).filter(patient=request.patient).exclude(
+                kind__in=[RecordDocument.Kind.AUTHORIZATION, RecordDocument.Kind.IDENTIFICATION,
+                          RecordDocument.Kind.LETTER]
+            )  # fmt: skip
+            ids = [d.pk for d in on_file] or [d.pk for d in presented]
+            rs.records_authority_verify(shift=shift, request=request, document_ids=ids, none_found=not ids)
+        for step in expected.steps:
+            if step in rs.CHECKS:
+                rs.records_check(shift=shift, request=request, check=step.value)
+        sections = records_allowed_sections(shift, request, expected) if expected.scope else []
+        delivery = "mail" if sections or expected.outcome == "accept_access_request" else ""
+        fee = None
+        if expected.outcome == "accept_access_request":
+            fee = rs.access_fee(
+                pages=rs.copy_pages(RecordSection.objects.for_shift(shift).filter(patient=request.patient)),
+                delivery=delivery,
+            )
+        rs.records_decide(
+            shift=shift, request=request, user=user, decision=expected.outcome.value, section_keys=sections,
+            delivery=delivery, due_on=expected.due, fee=fee,
+            steps=[s.value for s in expected.steps if s in rs.DECISION_STEPS],
+        )  # fmt: skip
+        if Step.LOG_DISCLOSURE in steps:
+            request.refresh_from_db()
+            basis = next((b for c, b in DISCLOSURE_BASIS.items() if c in expected.citations), "authorization")
+            rs.disclosure_log(
+                shift=shift, request=request, user=user, recipient=request.requester_name,
+                purpose=request.purpose.replace("_", " "), description=", ".join(request.released), basis=basis,
+            )  # fmt: skip
+
+
+for _key in (
+    "h01-patient-access", "h02-parent-of-minor", "h03-personal-representative", "h04-spouse",
+    "h05-relative-authorization", "h06-provider-treatment", "h07-payer-minimum-necessary", "h08-employer-marketer",
+    "h09-subpoena-police", "h10-school-workers-comp", "h11-part2-records", "h12-accounting-amendment",
+):  # fmt: skip
+    SOLUTIONS[_key] = solve_records
+
+
 # ---- patient accounts (accounts_services) ---------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from . import (
     call_views,
     claims_views,
     incident_views,
+    records_views,
     views,
 )
 
@@ -135,4 +136,15 @@ urlpatterns += [
         break_glass_views.office_break_glass,
         name="office_break_glass",
     ),
+]
+
+# ---- records desk (HIPAA requests, the accounting of disclosures) ----
+urlpatterns += [
+    path("office/shifts/<int:shift_id>/records/", records_views.office_records, name="office_records"),
+    path(
+        "office/shifts/<int:shift_id>/records/<int:request_id>/",
+        records_views.office_records_request,
+        name="office_records_request",
+    ),
+    path("office/shifts/<int:shift_id>/disclosures/", records_views.office_disclosures, name="office_disclosures"),
 ]

@@ -29,6 +29,7 @@ from .forms import (
     VerifyForm,
 )  # fmt: skip
 from .models import Appointment, Shift
+from .records_selectors import disclosure_log_rows
 from .services import OfficeActionError
 from .step_pages import practice_step_serve
 
@@ -360,5 +361,8 @@ def office_replay(request, shift_id: int):
     return render(
         request,
         "simulations/replay.html",
-        {"shift": shift, "log": selectors.shift_log(shift=shift), "result": shift.result, "variant": shift.variant},
-    )
+        {
+            "shift": shift, "log": selectors.shift_log(shift=shift), "result": shift.result, "variant": shift.variant,
+            "disclosures": disclosure_log_rows(shift=shift) if shift.variant["setup"].get("records") else None,
+        },
+    )  # fmt: skip

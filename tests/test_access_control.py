@@ -181,6 +181,24 @@ def _p4_denial(world):
     return world["denial"]
 
 
+def _records_request(world):
+    """A records request of `trainee` (an h04 shift, built once per test)."""
+    if "records_request" not in world:
+        from simulations.models import RecordsRequest
+        from simulations.services import shift_start
+        from tests.factories import make_course, make_simulation
+
+        page = make_simulation(make_course(lessons=0, slug="records-access"), scenario="h04-spouse")
+        shift = shift_start(learner=world["users"]["trainee"], page=page, seed="access")
+        world["records_request"] = RecordsRequest.objects.for_shift(shift).get()
+    request = world["records_request"]
+    return {"shift_id": request.shift_id, "request_id": request.pk}
+
+
+def _records_shift(world):
+    return {"shift_id": _records_request(world)["shift_id"]}
+
+
 def _call_session(world):
     """An open call session of `trainee`, one answer in."""
     if "call_session" not in world:
@@ -317,6 +335,9 @@ CASES = {
     "office_incident": ("get", _incident, OWN_SHIFT),
     "office_privacy_officer": ("post", _incident_shift, {**OWN_SHIFT, "trainee": REDIRECT}),  # no note: message
     "office_break_glass": ("get", _outside_queue_patient, OWN_SHIFT),
+    "office_records": ("get", _records_shift, OWN_SHIFT),
+    "office_records_request": ("get", _records_request, OWN_SHIFT),
+    "office_disclosures": ("get", _records_shift, OWN_SHIFT),
     "call_session": ("get", _call_session, OWN_SHIFT),
     "call_result": ("get", _call_session, {**OWN_SHIFT, "trainee": REDIRECT}),  # open call: back to the call
     # A supervisor of the trainee's cohort reads the transcript; another cohort's supervisor gets 404.

@@ -8,11 +8,11 @@ the shift whatever the points (see `grade`).
 One module per part of the office registers its checks: `frontoffice` (scheduling, registration,
 charting), `calendar` (recurring series, provider blocks), `billing` (claims, remittances, ledger),
 `claims` (denials, corrected and secondary claims, the scrubbing batch), `accounts` (copays, deposit,
-statements, refunds, payment plans, hand-posted ERAs), `incidents` (incident reports, break-the-glass).
-Import this package, not the modules.
+statements, refunds, payment plans, hand-posted ERAs), `incidents` (incident reports, break-the-glass),
+`records` (the records desk: HIPAA requests). Import this package, not the modules.
 """
 
-from . import accounts, billing, calendar, claims, frontoffice, incidents  # noqa: F401  (importing registers their checks)
+from . import accounts, billing, calendar, claims, frontoffice, incidents, records  # noqa: F401  (importing registers their checks)
 from .core import CHECKS, GradingInput, Outcome, check, grade, normalise, resolve_patient, word_diff
 
 __all__ = ["CHECKS", "GradingInput", "Outcome", "check", "grade", "normalise", "resolve_patient", "word_diff"]

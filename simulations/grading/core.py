@@ -29,6 +29,8 @@ class GradingInput:
     claims: dict = field(default_factory=dict)
     # incident reports by inbox item and break-the-glass grants (incident_selectors.incident_grading_data)
     privacy: dict = field(default_factory=dict)
+    # the records desk: requests, record sections, the disclosure log (records_selectors.records_grading_data)
+    records: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ claims and remittances) → `accounts` (desk receipts, payment plans,
 statements, deposit counts) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `claims` (replacement/void/secondary links, denial work,
 marked defects) → `billing`; `call` (phone-call steps and a trainee's sessions) stands beside them;
-`calendar` (recurring series and provider blocks) and `incidents` (privacy incident reports,
-break-the-glass grants) hang off `sandbox`.
+`calendar` (recurring series and provider blocks), `incidents` (privacy incident reports,
+break-the-glass grants) and `records` (the records desk: requests, documents, the disclosure log)
+hang off `sandbox`.
 """
 
 from .accounts import DepositCount, PaymentPlan, Receipt, Statement, StatementRun
@@ -15,6 +16,7 @@ from .calendar import AppointmentSeries, ProviderBlock, SeriesOccurrence
 from .call import CallPage, CallSession, CallStep
 from .claims import ClaimLink, DefectMark, DenialWork
 from .incidents import BreakGlassGrant, IncidentReport
+from .records import Disclosure, RecordDocument, RecordSection, RecordsRequest
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
 
@@ -34,12 +36,16 @@ __all__ = [
     "ClaimLink",
     "DefectMark",
     "DenialWork",
+    "Disclosure",
     "LedgerEntry",
     "OfficeTemplate",
     "PaymentPlan",
     "Receipt",
     "Patient",
     "ProviderBlock",
+    "RecordDocument",
+    "RecordSection",
+    "RecordsRequest",
     "Remittance",
     "Scenario",
     "SeriesOccurrence",

@@ -55,6 +55,7 @@ class Ask(StrEnum):
     CONFIDENTIAL_COMMUNICATION = "confidential_communication"  # "only call my cell"
     LEAVE_MESSAGE = "leave_message"  # the office leaves a voicemail / message with someone else
     INCIDENT = "incident"  # PHI went to the wrong place
+    IMMUNIZATIONS = "immunizations"  # proof of immunization (a school's request)
 
 
 class Purpose(StrEnum):
@@ -138,6 +139,7 @@ class Content(StrEnum):
     PRACTICE_NAME = "practice_name"
     CALLBACK_NUMBER = "callback_number"
     REQUEST_TO_CALL_BACK = "request_to_call_back"
+    IMMUNIZATIONS = "immunizations"
 
 
 ASK_CONTENT = {
@@ -150,6 +152,7 @@ ASK_CONTENT = {
     Ask.PSYCHOTHERAPY_NOTES: Content.PSYCHOTHERAPY_NOTES,
     Ask.PART2_RECORDS: Content.PART2_RECORDS,
     Ask.APPOINTMENT_INFO: Content.APPOINTMENT_INFO,
+    Ask.IMMUNIZATIONS: Content.IMMUNIZATIONS,
 }
 
 IDENTIFIERS = frozenset({"name", "dob", "address", "phone", "member_id", "last_four_ssn"})
@@ -238,6 +241,8 @@ class PatientFacts:
     abuse_suspected: bool = False  # reasonable belief the requester abuses / endangers the patient
     present_and_not_objecting: bool = False  # patient present, given the chance to object, did not
     no_messages: tuple[Channel, ...] = ()  # confidential-communication preference: no messages this way
+    # 164.512(b)(1)(vi): the parent's (or adult student's) documented agreement to send proof of immunization
+    immunization_agreement: bool = False
 
 
 @dataclass(frozen=True)

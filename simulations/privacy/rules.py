@@ -192,6 +192,8 @@ def evaluate_request(
         return _police(request, verification)
     if request.requester is Requester.WORKERS_COMP:
         return _workers_comp(request, verification)
+    if request.requester is Requester.SCHOOL and request.ask is Ask.IMMUNIZATIONS and patient.immunization_agreement:
+        return _school_immunization(request, verification)
     return _needs_authorization(request, patient, verification)
 
 
@@ -508,6 +510,20 @@ def _workers_comp(request: Request, verification: Verification) -> Decision:
         "Disclosure to a workers' compensation carrier is permitted as workers' compensation law authorizes, "
         "limited to the claim (minimum necessary), and it is an accountable disclosure: log it.",
         scope=frozenset({Content.REQUESTED_DATES}),
+    )
+
+
+def _school_immunization(request: Request, verification: Verification) -> Decision:
+    if not identity_verified(request, verification):
+        return _unverified(request, [Step.CALL_BACK_NUMBER_ON_FILE])
+    return _decision(
+        Outcome.RELEASE_MINIMUM_NECESSARY,
+        [Step.VERIFY_IDENTITY, Step.RECORD_PATIENT_AGREEMENT, Step.LIMIT_TO_MINIMUM_NECESSARY, Step.LOG_DISCLOSURE],
+        ["45 CFR 164.512(b)(1)(vi)", "45 CFR 164.502(b)"],
+        "A school that must have proof of immunization before admitting a student may be sent that proof, and "
+        "only that, once the parent's (or adult student's) agreement is documented; no authorization form is "
+        "needed. It is a public-health disclosure, so log it for the accounting.",
+        scope=frozenset({Content.IMMUNIZATIONS}),
     )
 
 

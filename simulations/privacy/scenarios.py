@@ -12,11 +12,13 @@ import copy
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from simulations.calls.source import DefinitionError, line_of, yaml_load_file
 
+from .authorization import AuthorizationForm
 from .rules import (
     Ask,
     Authorization,
@@ -93,13 +95,31 @@ def _request(data: Any, source: str) -> Request:
     )
 
 
+def _form(data: Any, source: str) -> AuthorizationForm | None:
+    """An authorization form, field by field (164.508(c)); dates as ISO."""
+    if data is None:
+        return None
+    return _build(AuthorizationForm, data, source, {"expiration": _date, "signed_on": _date})
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 def _patient(data: Any, source: str) -> PatientFacts:
     def reps(items):
         return tuple(_build(PersonalRepresentative, item, source, {}) for item in items or ())
 
     def auths(items):
         return tuple(
-            _build(Authorization, item, source, {"covers": lambda v: frozenset(Ask(x) for x in v)})
+            _build(
+                Authorization,
+                item,
+                source,
+                {"covers": lambda v: frozenset(Ask(x) for x in v), "form": lambda v: _form(v, source)},
+            )
             for item in items or ()
         )
 
@@ -199,3 +219,17 @@ def scenarios_load(path: Path | str = DEFAULT_PATH) -> list[RequestCase]:
         for variant in raw.get("variants") or ():
             cases.append(_case(raw, source, variant))
     return cases
+
+
+@cache
+def _cases_by_id(path: str) -> dict[str, RequestCase]:
+    return {case.id: case for case in scenarios_load(path)}
+
+
+def scenario_case(case_id: str, path: Path | str = DEFAULT_PATH) -> RequestCase:
+    """One case of the bank by id (`row05-...` or `row05-.../variant`); the file is read once per process.
+    Raises ValueError naming the id if there is no such case."""
+    try:
+        return _cases_by_id(str(path))[case_id]
+    except KeyError:
+        raise ValueError(f"unknown case {case_id!r} in {path}") from None

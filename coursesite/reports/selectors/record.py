@@ -15,6 +15,7 @@ from coursesite.progress.models import Completion
 from lessons.models import CoursePage
 from quizzes.models import Attempt, QuizAccommodation
 from simulations.models import BreakGlassGrant, CallSession, Shift
+from simulations.records_selectors import disclosures_by_shift
 
 from ..models import Nudge, SupervisorComment
 from ..retention import learner_retained_until, retention_years
@@ -47,6 +48,8 @@ class TraineeRecord:
     last_nudge: Nudge | None
     # the trainee's break-the-glass (emergency chart access) events in the office, newest first
     break_glass: list[BreakGlassGrant] = field(default_factory=list)
+    # The records desk's accounting-of-disclosures log of each shift that has one: [(shift, rows)].
+    shift_disclosures: list = field(default_factory=list)
     # The earliest the record may be purged (retention.py); None: kept while a certificate is in effect.
     retained_until: datetime.datetime | None = None
     retention_years: int = 6
@@ -91,6 +94,13 @@ def trainee_record(*, cohort: Cohort, learner: User, today: datetime.date | None
     ]
     quiz_ids = [cell.step.page.pk for record in records for cell in record.cells if cell.step.is_quiz]
     step_ids = [cell.step.page.pk for record in records for cell in record.cells]
+    shifts = list(
+        Shift.objects.filter(learner=learner, page_id__in=step_ids)
+        .select_related("page")
+        .only("number", "status", "score", "passed", "started_at", "submitted_at", "page__title")
+        .order_by("page__path", "number")
+    )
+    disclosures = disclosures_by_shift(shift_ids=[s.pk for s in shifts])
     return TraineeRecord(
         cohort=cohort,
         learner=learner,
@@ -101,12 +111,8 @@ def trainee_record(*, cohort: Cohort, learner: User, today: datetime.date | None
             .only("number", "score", "passed", "started_at", "submitted_at", "quiz__title")
             .order_by("quiz__path", "number")
         ),
-        shifts=list(
-            Shift.objects.filter(learner=learner, page_id__in=step_ids)
-            .select_related("page")
-            .only("number", "status", "score", "passed", "started_at", "submitted_at", "page__title")
-            .order_by("page__path", "number")
-        ),
+        shifts=shifts,
+        shift_disclosures=[(s, disclosures[s.pk]) for s in shifts if s.pk in disclosures],
         calls=list(
             CallSession.objects.filter(learner=learner, page_id__in=step_ids)
             .select_related("page")
