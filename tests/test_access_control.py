@@ -261,6 +261,7 @@ CASES = {
     "cohort_rotate_key": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
     "cohort_invite": ("post", _cohort, {**SUPERVISOR_ONLY, "supervisor": 400}),
     "my_certificates": ("get", None, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}),
+    "my_transcript": ("get", None, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}),
     # Only the learner downloads their own certificate; everyone else gets 404, supervisors included.
     "certificate_download": ("get", _certificate, {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "trainee": OK}),
     "certificate_badge": ("get", _certificate, {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "trainee": OK}),

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("certificates/", views.my_certificates, name="my_certificates"),
+    path("certificates/transcript.pdf", views.my_transcript, name="my_transcript"),
     path("certificates/<int:certificate_id>/download/", views.certificate_download, name="certificate_download"),
     path("certificates/<int:certificate_id>/badge/", views.certificate_badge, name="certificate_badge"),
     path("certificates/issuer/", views.badge_issuer, name="badge_issuer"),

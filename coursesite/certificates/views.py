@@ -49,6 +49,25 @@ def certificate_download(request, certificate_id: int):
 
 
 @access(AUTHENTICATED)
+def my_transcript(request):
+    """The trainee's own transcript of all their training, as a PDF rendered on request (a few pages)."""
+    from .pdf import RenderError
+    from .transcript import learner_transcript_pdf
+
+    try:
+        content = learner_transcript_pdf(learner=request.user)
+    except RenderError:
+        messages.error(request, "We could not produce your transcript just now. Please try again in a few minutes.")
+        return redirect("my_certificates")
+    filename = f"training-transcript-{timezone.localdate():%Y-%m-%d}.pdf"
+    return HttpResponse(
+        content,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@access(AUTHENTICATED)
 def certificate_badge(request, certificate_id: int):
     """The learner's certificate as a signed Open Badges 3.0 credential (VC-JWT) to import into a wallet."""
     from .badges import credential_jwt
