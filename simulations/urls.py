@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import billing_views, call_views, views
+from . import billing_views, call_views, registration_views, views
 
 urlpatterns = [
     path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
@@ -13,7 +13,7 @@ urlpatterns = [
         name="office_appointment",
     ),
     path("office/shifts/<int:shift_id>/patients/", views.office_patients, name="office_patients"),
-    path("office/shifts/<int:shift_id>/patients/new/", views.office_register, name="office_register"),
+    path("office/shifts/<int:shift_id>/patients/new/", registration_views.office_register, name="office_register"),
     path("office/shifts/<int:shift_id>/patients/<int:patient_id>/", views.office_chart, name="office_chart"),
     path(
         "office/shifts/<int:shift_id>/appointments/<int:appointment_id>/charges/",
