@@ -139,9 +139,10 @@ def families() -> list[dict]:
                                     "relationship": "self", "effective_from": since.isoformat()}]  # fmt: skip
             parents.append(parent)
         child = person(rng, f"{child_first}-{last}".lower(), child_first, last, child_sex, child_dob)
-        child["address"], child["guarantor"], child["problems"] = street, parents[0]["key"], []
         plans = [{**p["coverages"][0], "relationship": "child", "subscriber": p["key"]} for p in parents]
         child["coverages"] = plans if _parent_first(mother, father) else plans[::-1]
+        # the guarantor (responsible party) here is the parent whose plan is primary
+        child["address"], child["guarantor"], child["problems"] = street, child["coverages"][0]["subscriber"], []
         out += [*parents, child]
     return out
 

@@ -53,6 +53,8 @@ def coverage_rows(*, shift: Shift, patient: Patient, coverages: list[dict | None
             )
         elif not all(data[k] for k in ("subscriber_first_name", "subscriber_last_name", "subscriber_dob")):
             raise CoverageError("The subscriber is not the patient: enter the subscriber's name and date of birth.")
+        if data["effective_from"] and data["effective_to"] and data["effective_to"] < data["effective_from"]:
+            raise CoverageError("A coverage cannot end before it starts: check the effective dates.")
         row = Coverage(shift=shift, patient=patient, rank=rank, **data)
         try:
             row.full_clean(exclude=["patient", "shift"], validate_unique=False)
