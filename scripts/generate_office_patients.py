@@ -108,13 +108,13 @@ FAMILIES = [
      ("Simone", date(1986, 3, 7), "bluepine", "BL48120375", "G4120", date(2014, 1, 1)),
      ("Julien", date(1985, 7, 3), "bluepine", "BL48120357", "G4210", date(2013, 6, 1)),
      ("Amelie", "F", date(2016, 9, 14))),
-    ("Haddad",
+    ("Nasser",
      ("Rania", date(1990, 11, 21), "harborlight", "HA30917724", "G1208", date(2018, 2, 1)),
      ("Karim", date(1988, 11, 12), "meridian", "ME30917742", "G7315", date(2016, 9, 1)),
      ("Yusuf", "M", date(2019, 4, 2))),
-    ("Lindqvist",
+    ("Sandberg",
      ("Astrid", date(1984, 6, 15), "meridian", "ME77150391", "G5150", date(2012, 1, 1)),
-     ("Erik", date(1981, 6, 15), "bluepine", "BL77150319", "G2041", date(2017, 4, 1)),
+     ("Lars", date(1981, 6, 15), "bluepine", "BL77150319", "G2041", date(2017, 4, 1)),
      ("Nils", "M", date(2015, 2, 20))),
 ]  # fmt: skip
 

@@ -211,7 +211,7 @@ def test_the_office_seeds_children_on_two_parental_plans_in_coordination_order(r
     primary, secondary = amelie.coverages.all()
     assert (primary.subscriber_name, secondary.subscriber_name) == ("Simone Delacroix", "Julien Delacroix")
     assert primary.member_id != secondary.member_id and primary.payer_key == secondary.payer_key  # look-alikes
-    for key in ("amelie-delacroix", "yusuf-haddad", "nils-lindqvist"):
+    for key in ("amelie-delacroix", "yusuf-nasser", "nils-sandberg"):
         plans = [cob_plan(vars(c)) for c in patient(r2, key).coverages.all()]
         assert cob_order(*plans).primary == plans[0], key
 
