@@ -182,7 +182,7 @@ REGISTRATION_FIELDS = ["first_name", "last_name", "dob", "sex", "phone", "addres
 
 
 @transaction.atomic
-def patient_register(*, shift: Shift, data: dict, coverages: list[dict | None] = ()) -> Patient:
+def patient_register(*, shift: Shift, data: dict, coverages: list[dict | None] | None = None) -> Patient:
     """Register a new patient: demographics and 0-2 coverages, [primary, secondary] in the order the
     desk decided (simulations/registration.py validates the structure; the grader judges the order)."""
     from .registration import CoverageError, coverage_rows, coverage_state
@@ -193,7 +193,7 @@ def patient_register(*, shift: Shift, data: dict, coverages: list[dict | None] =
     patient.full_clean()
     patient.save()
     try:
-        rows = coverage_rows(shift=shift, patient=patient, coverages=list(coverages))
+        rows = coverage_rows(shift=shift, patient=patient, coverages=list(coverages or []))
     except CoverageError as exc:
         raise OfficeActionError(*exc.messages) from exc
     Coverage.objects.bulk_create(rows)

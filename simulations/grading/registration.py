@@ -31,7 +31,7 @@ def _same_plan(row: dict, expected: dict) -> bool:
     )
 
 
-def _explain(g: GradingInput, primary: dict, secondary: dict, parents_together: bool, court_ordered: str) -> str:
+def _explain(primary: dict, secondary: dict, parents_together: bool, court_ordered: str) -> str:
     """The rule's own explanation of the key's order (simulations/cob.py), for the feedback."""
     from ..registration import cob_plan
 
@@ -70,7 +70,7 @@ def coverage_order(
     if row is None:
         return Outcome(False, "No single new registration matches this patient.")
     have = row.get("coverages") or []
-    reason = _explain(g, primary, secondary, parents_together, court_ordered)
+    reason = _explain(primary, secondary, parents_together, court_ordered)
     if len(have) != 2:
         return Outcome(False, f"{len(have)} coverage(s) entered; the patient has two plans. {reason}".strip())
     if _same_plan(have[0], secondary) and _same_plan(have[1], primary):

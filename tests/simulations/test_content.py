@@ -136,7 +136,10 @@ def test_load_content_loads_the_office_scenarios_and_the_course_step_idempotentl
     out = StringIO()
     call_command("load_content", stdout=out)
     assert "0 created, 0 updated" in out.getvalue()
-    assert SimulationPage.objects.count() == 2 and OfficeTemplate.objects.count() == 1
+    assert SimulationPage.objects.count() == 12 and OfficeTemplate.objects.count() == 1  # 1 + 1 + 10 front office
+    front_office = {p.scenario.key for p in SimulationPage.objects.filter(slug__startswith="office-").select_related("scenario")
+                    if p.get_parent().slug == "front-office"}  # fmt: skip
+    assert "r2-birthday-rule" in front_office and len(front_office) == 10
     billing = SimulationPage.objects.get(slug="office-charge-claim-post")
     assert billing.scenario.key == "b1-charge-claim-post"
     siblings = [p.slug for p in billing.get_parent().get_children()]

@@ -67,13 +67,14 @@ def test_chart_is_constant_in_the_number_of_entries(as_trainee, shift):
         for e in entries[:20]
     )  # fmt: skip
     assert _queries(as_trainee, url) == baseline
-    # session + user + shift + patient + lock shift + log insert + counter update + entries + appointments, and savepoints
-    assert baseline <= 14
+    # session + user + shift + patient + lock shift + log insert + counter update + entries + appointments
+    # + coverages, and savepoints
+    assert baseline <= 15
 
 
-def test_grading_input_is_eight_queries(shift, django_assert_num_queries):
+def test_grading_input_is_nine_queries(shift, django_assert_num_queries):
     from simulations.selectors import grading_input
 
     _add_appointments(shift, 200)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # patients, their coverages, appointments, chart, log + 4 for billing
         grading_input(shift=shift)
