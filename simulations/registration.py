@@ -45,6 +45,15 @@ def coverage_rows(*, shift: Shift, patient: Patient, coverages: list[dict | None
         data = {k: ("" if v is None and k not in ("subscriber_dob", "effective_from", "effective_to") else v)
                 for k, v in data.items()}  # fmt: skip
         if data["relationship"] == Coverage.Relationship.SELF:
+            named = (
+                str(data["subscriber_first_name"]).strip().lower(),
+                str(data["subscriber_last_name"]).strip().lower(),
+            )
+            if any(named) and named != (patient.first_name.strip().lower(), patient.last_name.strip().lower()):
+                raise CoverageError(
+                    "Relationship “Self” means the patient is the subscriber: clear the subscriber's name or choose "
+                    "the patient's relationship to the person named on the card."
+                )
             data.update(
                 subscriber_first_name=data["subscriber_first_name"] or patient.first_name,
                 subscriber_last_name=data["subscriber_last_name"] or patient.last_name,

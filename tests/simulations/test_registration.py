@@ -74,6 +74,7 @@ def test_self_coverage_takes_the_subscriber_from_the_patient(shift):
         ([{**MOTHER, "subscriber_dob": None}], "subscriber's name and date of birth"),
         ([MOTHER, {**MOTHER}], "same card"),
         ([{**MOTHER, "payer_key": "selfpay"}], "payer"),
+        ([{**MOTHER, "relationship": "self"}], "patient is the subscriber"),
         ([{**MOTHER, "payer_key": "nobody"}], "payer"),
         (
             [{**MOTHER, "effective_from": date(2020, 1, 1), "effective_to": date(2019, 1, 1)}],
