@@ -248,3 +248,17 @@ def test_grading_input_reads_coverages_in_one_query(r2):
     assert sum("simulations_coverage" in q["sql"] for q in ctx.captured_queries) == 1
     assert len(g.patients["amelie-delacroix"]["coverages"]) == 2
     assert g.patients["amelie-delacroix"]["payer_key"] == "bluepine"
+
+
+def test_each_shift_gets_its_own_coverage_rows(shift, other_shift):
+    mine = Coverage.objects.for_shift(shift)
+    theirs = Coverage.objects.for_shift(other_shift)
+    assert mine.count() == theirs.count() > 40
+    assert not mine.exclude(patient__shift=shift).exists() and not theirs.exclude(patient__shift=other_shift).exists()
+    assert not set(mine.values_list("pk", flat=True)) & set(theirs.values_list("pk", flat=True))
+
+
+def test_another_trainees_chart_with_coverages_is_not_found(as_trainee, shift, other_shift):
+    child = Patient.objects.for_shift(other_shift).get(key="amelie-delacroix")
+    assert as_trainee.get(reverse("office_chart", args=[other_shift.pk, child.pk])).status_code == 404
+    assert as_trainee.get(reverse("office_chart", args=[shift.pk, child.pk])).status_code == 404
