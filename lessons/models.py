@@ -90,8 +90,6 @@ class LessonPage(RoutablePageMixin, StepPage):
     parent_page_types = ["lessons.CoursePage"]
     subpage_types: list[str] = []
 
-    completion_verb = "Read"
-
     class Meta:
         verbose_name = "lesson"
 

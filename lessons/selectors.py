@@ -54,10 +54,6 @@ class CourseOutline:
         """Where the learner left off: the first step not yet done that they may open."""
         return next((s for s in self.steps if s.status in ("not_started", "failed")), None)
 
-    @property
-    def started(self) -> bool:
-        return any(step.status != "not_started" and not step.locked for step in self.steps) and self.done_count > 0
-
 
 def _completions_by_step(learner, course) -> dict[int, Completion]:
     if not learner.is_authenticated:

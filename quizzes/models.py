@@ -156,8 +156,6 @@ class QuizPage(QuizRoutes, RoutablePageMixin, StepPage):
     parent_page_types = ["lessons.CoursePage"]
     subpage_types: list[str] = []
 
-    completion_verb = "Pass"
-
     class Meta:
         verbose_name = "quiz"
         constraints = [

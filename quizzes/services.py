@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from coursesite.audit.services import audit_record
 from coursesite.progress.services import completion_record
+from coursesite.progress.timing import seconds_on_task
 
 from .gift import GiftProblem, gift_parse
 from .grading import AnswerError, answer_clean, answer_grade, item_ids, option_ids
@@ -227,6 +228,12 @@ def attempt_save_answers(*, attempt: Attempt, answers: dict[int, Any], flagged: 
     return attempt
 
 
+def _attempt_seconds(attempt: Attempt) -> int:
+    """Time on task: started to submitted, capped at the attempt's time limit (or the global cap)."""
+    limit = int((attempt.deadline - attempt.started_at).total_seconds()) if attempt.deadline else None
+    return seconds_on_task(started_at=attempt.started_at, ended_at=attempt.submitted_at, limit_seconds=limit)
+
+
 @transaction.atomic
 def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None, flagged: set[int] | None = None) -> Attempt:
     """Grade the attempt once and record the completion. A second submit returns the graded attempt."""
@@ -253,6 +260,7 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None, flagged:
         passed=attempt.passed,
         score=attempt.score,
         keep="last" if quiz.attempt_counts == QuizPage.Counts.LAST else "best",
+        seconds=_attempt_seconds(attempt),
     )
     audit_record(
         action="quiz_attempt_submitted",

@@ -390,6 +390,8 @@ def remittance_post(*, shift: Shift, remittance: Remittance) -> list[LedgerEntry
     remittance = Remittance.objects.select_for_update().select_related("claim__patient").get(pk=remittance.pk)
     if remittance.posted:
         raise OfficeActionError("This remittance is already posted; posting it twice would pay the claim twice.")
+    if remittance.data.get("posting") == "manual":  # a P1 exercise: posted line by line (accounts_services)
+        raise OfficeActionError("Post this remittance line by line on the posting worksheet.")
     patient = remittance.claim.patient
     ledger = ledger_load(shift=shift, patient=patient)
     try:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from coursesite.audit.services import audit_record
 from coursesite.progress.services import completion_record
+from coursesite.progress.timing import seconds_on_task
 
 from .calls import CallDefinition, CallResult, IllegalChoice, Transcript, call_score, call_walk
 from .calls_registry import call_definition
@@ -162,7 +163,12 @@ def call_session_finish(*, session: CallSession) -> CallSession:
     session.full_clean()
     session.save()
     completion_record(
-        learner=session.learner, step=page, course=page.get_parent(), passed=session.passed, score=session.score
+        learner=session.learner,
+        step=page,
+        course=page.get_parent(),
+        passed=session.passed,
+        score=session.score,
+        seconds=seconds_on_task(started_at=session.started_at, ended_at=session.submitted_at),
     )
     audit_record(
         action="call_finished",

@@ -4,35 +4,24 @@ cohort's), call one service or selector, render."""
 from contextlib import suppress
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from coursesite.people.access import AUTHENTICATED, SUPERVISOR, access
 
 from . import call_selectors, call_services
 from .call_services import CallActionError, CallAlreadyAnswered
+from .step_pages import practice_step_serve
 
 
 def call_page_serve(page, request, *args, **kwargs):
     """The course step: what the call is about and the learner's attempts; POST starts (or resumes) one."""
-    from lessons.selectors import lesson_step_state
 
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={request.path}")
-    step = lesson_step_state(lesson=page, learner=request.user)
-    if step.locked and not request.user.is_editor:
-        raise PermissionDenied(step.lock_reason)
-    if request.method == "POST":
-        session = call_services.call_session_start(learner=request.user, page=page)
-        return redirect("call_session", session_id=session.pk)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    context = page.get_context(request)
-    context["step"] = step
-    return TemplateResponse(request, "simulations/call_page.html", context)
+    def start(*, learner, page) -> str:
+        return reverse("call_session", args=[call_services.call_session_start(learner=learner, page=page).pk])
+
+    return practice_step_serve(page, request, template="simulations/call_page.html", start=start)
 
 
 def _view_or_404(session):

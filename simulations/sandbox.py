@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from .booking import Booked, booking_problems, provider_hours
-from .models import Appointment, ChartEntry, Coverage, Patient, Shift
+from .booking import Block, Booked, booking_problems, provider_hours
+from .models import Appointment, ChartEntry, Coverage, Patient, ProviderBlock, Shift
 from .office import parse_date, parse_time
 
 # How full the calendar is around "today": enough that finding a slot takes looking, not so full that
@@ -71,6 +71,30 @@ def _aware(value: datetime) -> datetime:
     return timezone.make_aware(value, timezone.UTC) if timezone.is_naive(value) else value
 
 
+# ---- calendar: provider blocks (setup.blocks; see simulations/calendar_services.py) ----------------
+
+
+def _setup_blocks(shift: Shift, items: list[dict]) -> list[Block]:
+    """Create the scenario's provider blocks; the background fill keeps out of them (the patients the
+    scenario booked inside a block are its own `setup.appointments`)."""
+    rows = [
+        ProviderBlock(
+            shift=shift,
+            key=item.get("key", ""),
+            provider_key=item["provider"],
+            first_date=parse_date(item["date"]),
+            last_date=parse_date(item.get("last_date") or item["date"]),
+            start=parse_time(item["start"]) if item.get("start") else None,
+            end=parse_time(item["end"]) if item.get("end") else None,
+            reason=item["reason"],
+            note=item.get("note", ""),
+        )
+        for item in items
+    ]
+    ProviderBlock.objects.bulk_create(rows)
+    return [row.as_rule() for row in rows]
+
+
 def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
     """Create the shift's patients, the scenario's appointments and chart entries, and a seeded calendar."""
     rules, setup = shift.office, shift.variant["setup"]
@@ -94,6 +118,7 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
         )
         rows.append(row)
         booked.append(Booked(row.provider_key, row.type_key, row.patient.key, row.date, row.start, row.minutes))
+    blocks = _setup_blocks(shift, setup.get("blocks") or [])
     # Background patients fill the calendar; the scenario's people are kept out of it so that the only
     # appointments they have are the ones the scenario gave them.
     named = {str(v) for v in shift.variant["values"].values() if isinstance(v, str)}
@@ -120,6 +145,7 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
                         start=slot.time(),
                         existing=booked,
                         auth_number="PA-SEEDED",
+                        blocks=blocks,
                     ):
                         minutes = int(rules["types"][type_key]["minutes"])
                         past = day < today
@@ -154,3 +180,9 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
             )
         )
     ChartEntry.objects.bulk_create(entries)
+
+    # ---- patient accounts (accounts_services): seeded ledgers (`ledger:`) and remittances (`era:`) ----
+    if setup.get("ledger") or setup.get("era"):
+        from .accounts_services import accounts_setup
+
+        accounts_setup(shift=shift, by_key=by_key)

@@ -67,7 +67,8 @@ def calendar_day(*, shift: Shift, day: date) -> list[ProviderDay]:
         key: ProviderDay(provider=p, key=key, hours=provider_hours(shift.office, key, day))
         for key, p in sorted(shift.office["providers"].items())
     }
-    for appt in Appointment.objects.for_shift(shift).filter(date=day).select_related("patient").order_by("start", "pk"):
+    rows = Appointment.objects.for_shift(shift).filter(date=day).select_related("patient", "series_link")
+    for appt in rows.order_by("start", "pk"):
         if appt.provider_key in columns:
             columns[appt.provider_key].appointments.append(appt)
     return list(columns.values())
@@ -81,7 +82,7 @@ def calendar_week(*, shift: Shift, provider_key: str, day: date) -> list[tuple[d
     rows = (
         Appointment.objects.for_shift(shift)
         .filter(provider_key=provider_key, date__gte=days[0], date__lte=days[-1])
-        .select_related("patient")
+        .select_related("patient", "series_link")
         .order_by("date", "start", "pk")
     )
     for appt in rows:
@@ -137,7 +138,8 @@ def _with_coverages(patients: dict[str, dict], key_by_id: dict[int, str], rows) 
 
 
 def grading_input(*, shift: Shift) -> GradingInput:
-    """The shift's end state and log as plain data, in nine queries (four for billing)."""
+    """The shift's end state and log as plain data, in ten queries (patients and their coverages, four for
+    billing, one for blocks; four more for the patient-account data when the scenario grades it)."""
     patients = {
         p["key"]: p
         for p in Patient.objects.for_shift(shift).values(
@@ -159,8 +161,9 @@ def grading_input(*, shift: Shift) -> GradingInput:
             "minutes": a.minutes,
             "status": a.status,
             "auth_number": a.auth_number,
+            "series": a.series_link.series_id if hasattr(a, "series_link") else None,
         }
-        for a in Appointment.objects.for_shift(shift).order_by("pk")
+        for a in Appointment.objects.for_shift(shift).select_related("series_link").order_by("pk")
     ]
     chart = [
         {
@@ -179,10 +182,14 @@ def grading_input(*, shift: Shift) -> GradingInput:
         {"seq": e.seq, "kind": e.kind, "patient": e.patient_key, "target": e.target, "after": e.after}
         for e in ActionLog.objects.for_shift(shift).order_by("seq")
     ]
+    from .accounts_selectors import accounts_grading_data
     from .billing_selectors import billing_grading_data
+    from .calendar_selectors import calendar_grading_data
 
     return GradingInput(
         billing=billing_grading_data(shift=shift, key_by_id=key_by_id),
+        accounts=accounts_grading_data(shift=shift, key_by_id=key_by_id),
+        calendar=calendar_grading_data(shift=shift),
         rules=shift.office,
         now=shift.clock_start.replace(tzinfo=None),
         patients=patients,

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from coursesite.audit.services import audit_record
 from coursesite.progress.services import completion_record
+from coursesite.progress.timing import seconds_on_task
 
 from .booking import booking_problems
+from .calendar_selectors import block_rules_between
 from .grading import grade
 from .models import ActionLog, Appointment, ChartEntry, Coverage, OfficeTemplate, Patient, Shift, SimulationPage
 from .office import office_rules
@@ -144,7 +146,12 @@ def shift_submit(*, shift: Shift) -> Shift:
     action_log_write(shift=shift, kind="shift_submitted", after={"score": result["score"], "passed": shift.passed})
     page = shift.page
     completion_record(
-        learner=shift.learner, step=page, course=page.get_parent(), passed=shift.passed, score=shift.score
+        learner=shift.learner,
+        step=page,
+        course=page.get_parent(),
+        passed=shift.passed,
+        score=shift.score,
+        seconds=seconds_on_task(started_at=shift.started_at, ended_at=shift.submitted_at),
     )
     audit_record(action="shift_submitted", actor=shift.learner, target=shift, score=result["score"])
     return shift
@@ -228,6 +235,7 @@ def appointment_book(
     shift = _require_open(shift)
     existing = booked_between(shift=shift, start=day, end=day)
     problems = booking_problems(
+        blocks=block_rules_between(shift=shift, start=day, end=day),
         rules=shift.office,
         provider_key=provider_key,
         type_key=type_key,

@@ -18,13 +18,14 @@ def patient(shift, key: str) -> Patient:
 def book_next(shift, p: Patient, *, provider: str, type_key: str, after: date, weekdays: set[int] | None = None):
     """Book the first open slot from `after` (on one of `weekdays`) for the patient."""
     existing = booked_between(shift=shift, start=after, end=after + timedelta(days=40))
+    shift.refresh_from_db(fields=["actions"])  # the office clock: never offer a time that has passed
     day = after
     for _ in range(30):
         from datetime import datetime
 
         found = next_open_slot(
             rules=shift.office, provider_key=provider, type_key=type_key, patient_key=p.key,
-            after=datetime.combine(day, time(0, 0)), existing=existing, days=0,
+            after=max(datetime.combine(day, time(0, 0)), shift.now.replace(tzinfo=None)), existing=existing, days=0,
         )  # fmt: skip
         if found and (weekdays is None or found[0].weekday() in weekdays):
             return services.appointment_book(
@@ -219,3 +220,123 @@ def call_work_ideal(session):
             session = call_services.call_session_choose(session=session, step=step, note=notes[node.id])
         else:
             session = call_services.call_session_choose(session=session, step=step, choice_id=pending.pop(0))
+
+
+# ---- patient accounts (accounts_services) ---------------------------------------------------------
+
+
+def solve_p1(shift):
+    """Post each ERA line as remitted: the payment, the non-PR adjustments written off, the PR amounts
+    moved to the patient."""
+    from decimal import Decimal
+
+    from simulations import accounts_services
+    from simulations.models import Remittance
+
+    remittance = Remittance.objects.for_shift(shift).get(claim__number=shift.variant["values"]["claim"])
+    lines = {}
+    for claim in remittance.data["claims"]:
+        for line in claim["lines"]:
+            pr = sum((Decimal(a["amount"]) for a in line["adjustments"] if a["group"] == "PR"), Decimal("0.00"))
+            other = sum((Decimal(a["amount"]) for a in line["adjustments"] if a["group"] != "PR"), Decimal("0.00"))
+            lines[line["line_id"]] = {"paid": line["paid"], "write_off": str(other), "patient": str(pr)}
+    accounts_services.era_worksheet_post(shift=shift, remittance=remittance, lines=lines)
+
+
+def solve_p3(shift):
+    """Check in the four arrivals, take the three copays as paid, then count the deposit as it should be."""
+    from simulations import accounts_services
+
+    values = shift.variant["values"]
+    for n in (1, 2, 3, 4):
+        visit = Appointment.objects.for_shift(shift).select_related("patient").get(key=f"v{n}")
+        services.appointment_mark(shift=shift, appointment=visit, status=Appointment.Status.ARRIVED)
+        if n < 4:
+            pay = values[f"p{n}_pay"]
+            accounts_services.copay_collect(
+                shift=shift, appointment=visit,
+                data={"amount": pay["amount"], "method": pay["method"], "check_number": pay["detail"] if pay["method"] == "check" else "",
+                      "card_last4": pay["detail"] if pay["method"] == "card" else ""},
+            )  # fmt: skip
+    accounts_services.deposit_count_record(
+        shift=shift, counts={"cash": values["cash"], "check": values["check"], "card": values["card"]}
+    )
+
+
+def solve_p6(shift):
+    """Statements to the two eligible accounts, the credit refunded to its owner, the plan set up."""
+    from simulations import accounts_services
+
+    values = shift.variant["values"]
+    chosen = [patient(shift, values["stmt"]).pk, patient(shift, values["plan"]).pk]
+    accounts_services.statement_run_create(shift=shift, patient_ids=chosen)
+    accounts_services.credit_refund(
+        shift=shift, patient=patient(shift, values["refund"]), party=values["refund_party"],
+        amount=values["refund_amount"], check_number="10021",
+    )  # fmt: skip
+    accounts_services.payment_plan_create(
+        shift=shift, patient=patient(shift, values["plan"]), count=values["plan_count"], first_due=date(2026, 4, 1)
+    )
+
+
+SOLUTIONS["p1-post-era"] = solve_p1
+SOLUTIONS["p3-copays-and-day-close"] = solve_p3
+SOLUTIONS["p6-statements-refund-plan"] = solve_p6
+
+# ---- calendar: recurring series (S7) and provider blocks (S8) -------------------------------------
+
+
+def series_confirmable(shift, p: Patient, *, provider: str, type_key: str, first_day: date, start: time, count: int):
+    """The series as previewed on the series screen, each conflicting date replaced by its suggestion."""
+    from simulations.calendar_selectors import series_preview
+
+    plan = series_preview(
+        shift=shift, patient=p, provider_key=provider, type_key=type_key, frequency="weekly", interval=1,
+        count=count, first_day=first_day, start=start,
+    )  # fmt: skip
+    return [(row.day, row.start) if row.ok else row.suggestion for row in plan]
+
+
+def solve_s7(shift):
+    from simulations import calendar_services
+
+    values = shift.variant["values"]
+    p = patient(shift, values["target"])
+    services.chart_open(shift=shift, patient=p, reason="item-1")
+    first, start = date.fromisoformat(values["first"]), time.fromisoformat(values["time"])
+    occurrences = series_confirmable(
+        shift, p, provider=values["provider"], type_key="allergy-injection", first_day=first, start=start, count=6
+    )
+    calendar_services.series_book(
+        shift=shift, patient=p, provider_key=values["provider"], type_key="allergy-injection", frequency="weekly",
+        interval=1, count=6, first_day=first, start=start, occurrences=occurrences,
+    )  # fmt: skip
+
+
+def solve_s8(shift):
+    """Move the first three affected patients to the first open slot offered, cancel the fourth; tell each
+    by voicemail where they allow it, else by a letter."""
+    from simulations import calendar_services
+    from simulations.calendar_selectors import appointments_in_block, move_options
+    from simulations.models import ProviderBlock
+
+    block = ProviderBlock.objects.for_shift(shift).get(key="block")
+    affected = appointments_in_block(shift=shift, block=block)
+    practice = shift.office["practice"]
+    for number, appt in enumerate(affected):
+        channel = "voicemail" if appt.patient.voicemail_ok else "letter"
+        notice = calendar_services.default_notice(practice=practice, appointment=appt, channel=channel)
+        if number == len(affected) - 1:
+            calendar_services.block_appointment_cancel(
+                shift=shift, block=block, appointment=appt, channel=channel, notice=notice
+            )
+            continue
+        option = move_options(shift=shift, appointment=appt)[0]
+        calendar_services.block_appointment_move(
+            shift=shift, block=block, appointment=appt, provider_key=option.provider_key, day=option.day,
+            start=option.start, channel=channel, notice=notice,
+        )  # fmt: skip
+
+
+SOLUTIONS["s7-recurring-series"] = solve_s7
+SOLUTIONS["s8-provider-block"] = solve_s8

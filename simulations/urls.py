@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import billing_views, call_views, registration_views, views
+from . import accounts_views, billing_views, calendar_views, call_views, registration_views, views
 
 urlpatterns = [
     path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
@@ -37,8 +37,42 @@ urlpatterns = [
     path("office/review/<int:shift_id>/", views.office_replay, name="office_replay"),
 ]
 
+# Calendar: recurring series and provider blocks (calendar_views.py)
+urlpatterns += [
+    path("office/shifts/<int:shift_id>/series/new/", calendar_views.office_series_new, name="office_series_new"),
+    path("office/shifts/<int:shift_id>/series/<int:series_id>/", calendar_views.office_series, name="office_series"),
+    path("office/shifts/<int:shift_id>/blocks/", calendar_views.office_blocks, name="office_blocks"),
+    path("office/shifts/<int:shift_id>/blocks/<int:block_id>/", calendar_views.office_block, name="office_block"),
+]
+
 urlpatterns += [
     path("calls/<int:session_id>/", call_views.call_session, name="call_session"),
     path("calls/<int:session_id>/result/", call_views.call_result, name="call_result"),
     path("office/calls/<int:session_id>/transcript/", call_views.call_transcript, name="call_transcript"),
+]
+
+# ---- patient accounts: check-in copays, desk payments, refunds, plans, statements, daily close, ERA worksheet ----
+urlpatterns += [
+    path(
+        "office/shifts/<int:shift_id>/appointments/<int:appointment_id>/checkin/",
+        accounts_views.office_checkin,
+        name="office_checkin",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/patients/<int:patient_id>/account/",
+        accounts_views.office_account,
+        name="office_account",
+    ),
+    path("office/shifts/<int:shift_id>/statements/", accounts_views.office_statements, name="office_statements"),
+    path(
+        "office/shifts/<int:shift_id>/statements/<int:statement_id>/pdf/",
+        accounts_views.office_statement_pdf,
+        name="office_statement_pdf",
+    ),
+    path("office/shifts/<int:shift_id>/day-close/", accounts_views.office_day_close, name="office_day_close"),
+    path(
+        "office/shifts/<int:shift_id>/remittances/<int:remittance_id>/worksheet/",
+        accounts_views.office_era_worksheet,
+        name="office_era_worksheet",
+    ),
 ]

@@ -5,16 +5,13 @@ looked up inside that shift."""
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coursesite.people.access import AUTHENTICATED, SUPERVISOR, access
 
-from . import selectors, services
+from . import calendar_selectors, selectors, services
 from .booking import next_open_slot
 from .forms import (
     BookingForm,
@@ -32,25 +29,16 @@ from .forms import (
 )  # fmt: skip
 from .models import Appointment, Shift
 from .services import OfficeActionError
+from .step_pages import practice_step_serve
 
 
 def simulation_page_serve(page, request, *args, **kwargs):
     """The course step: the brief and the learner's shifts; POST starts (or resumes) a shift."""
-    from lessons.selectors import lesson_step_state
 
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={request.path}")
-    step = lesson_step_state(lesson=page, learner=request.user)
-    if step.locked and not request.user.is_editor:
-        raise PermissionDenied(step.lock_reason)
-    if request.method == "POST":
-        shift = services.shift_start(learner=request.user, page=page)
-        return redirect("office_home", shift_id=shift.pk)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    context = page.get_context(request)
-    context["step"] = step
-    return TemplateResponse(request, "simulations/simulation_page.html", context)
+    def start(*, learner, page) -> str:
+        return reverse("office_home", args=[services.shift_start(learner=learner, page=page).pk])
+
+    return practice_step_serve(page, request, template="simulations/simulation_page.html", start=start)
 
 
 def _shift(request, shift_id: int) -> Shift:
@@ -114,6 +102,9 @@ def office_calendar(request, shift_id: int):
     if finder.is_bound and finder.is_valid():
         existing = selectors.booked_between(shift=shift, start=_today(shift), end=_today(shift) + timedelta(days=31))
         suggestion = next_open_slot(
+            blocks=calendar_selectors.block_rules_between(
+                shift=shift, start=_today(shift), end=_today(shift) + timedelta(days=31)
+            ),
             rules=shift.office,
             provider_key=finder.cleaned_data["find_provider"],
             type_key=finder.cleaned_data["find_type"],
@@ -127,7 +118,7 @@ def office_calendar(request, shift_id: int):
         "day": day,
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
-        "columns": selectors.calendar_day(shift=shift, day=day),
+        **calendar_selectors.calendar_day_with_blocks(shift=shift, day=day),  # columns (+ blocks), holiday
         "finder": finder,
         "suggestion": suggestion,
         "patient": patient,
@@ -152,7 +143,7 @@ def office_week(request, shift_id: int):
     context = {
         "provider_key": provider_key,
         "provider": shift.office["providers"][provider_key],
-        "week": selectors.calendar_week(shift=shift, provider_key=provider_key, day=day),
+        "week": calendar_selectors.calendar_week_with_blocks(shift=shift, provider_key=provider_key, day=day),
         "previous_week": day - timedelta(days=7),
         "next_week": day + timedelta(days=7),
     }

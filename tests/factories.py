@@ -234,3 +234,16 @@ def seed_for_variant(scenario_key: str, variant: int) -> str:
         if scenario_render(definition, seed=seed, patients=patients, rules=rules)["variant"] == variant:
             return seed
     raise AssertionError(f"no seed draws variant {variant}")
+
+
+def make_image(*, title: str = "Logo", size: tuple[int, int] = (240, 80), colour: str = "#0b5c75"):
+    """A Wagtail image (a small PNG) in the test storage."""
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+
+    buffer = BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, format="PNG")
+    return Image.objects.create(title=title, file=ImageFile(BytesIO(buffer.getvalue()), name=f"{title.lower()}.png"))

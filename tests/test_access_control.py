@@ -104,6 +104,32 @@ def _shift_appointment(world):
     return {"shift_id": shift.pk, "appointment_id": shift.appointments.order_by("pk").first().pk}
 
 
+def _shift_series(world):
+    """A recurring series in `trainee`'s shift (a row: the access rule, not the booking, is under test)."""
+    from datetime import date, time
+
+    from simulations.models import AppointmentSeries
+
+    shift = _office_shift(world)
+    series = AppointmentSeries.objects.create(
+        shift=shift, patient=shift.patients.order_by("pk").first(), provider_key="okafor", type_key="follow-up",
+        count=2, first_date=date(2026, 3, 16), start=time(9, 0), booked_at=shift.now,
+    )  # fmt: skip
+    return {"shift_id": shift.pk, "series_id": series.pk}
+
+
+def _shift_block(world):
+    from datetime import date
+
+    from simulations.models import ProviderBlock
+
+    shift = _office_shift(world)
+    block = ProviderBlock.objects.create(
+        shift=shift, provider_key="okafor", first_date=date(2026, 3, 19), last_date=date(2026, 3, 19), reason="meeting"
+    )
+    return {"shift_id": shift.pk, "block_id": block.pk}
+
+
 def _billing_claim(world):
     """A claim of `trainee`, charged, sent and posted through the B1 worked solution (built once per test)."""
     if "claim" not in world:
@@ -117,6 +143,27 @@ def _billing_claim(world):
         SOLUTIONS["b1-charge-claim-post"](shift)
         world["claim"] = Claim.objects.for_shift(shift).get()
     return {"shift_id": world["claim"].shift_id, "claim_id": world["claim"].pk}
+
+
+def _accounts_statement(world):
+    """A statement of `trainee`'s P6 shift, sent through the worked solution (built once per test)."""
+    if "statement" not in world:
+        from simulations.models import Statement
+        from simulations.services import shift_start
+        from simulations.solutions import SOLUTIONS
+        from tests.factories import make_course, make_simulation
+
+        page = make_simulation(make_course(lessons=0, slug="accounts-access"), scenario="p6-statements-refund-plan")
+        shift = shift_start(learner=world["users"]["trainee"], page=page, seed="access")
+        SOLUTIONS["p6-statements-refund-plan"](shift)
+        world["statement"] = Statement.objects.for_shift(shift).first()
+    return {"shift_id": world["statement"].shift_id, "statement_id": world["statement"].pk}
+
+
+def _accounts_remittance(world):
+    """The remittance of `trainee`'s B1 claim (the posting worksheet reads any remittance)."""
+    claim_kwargs = _billing_claim(world)
+    return {"shift_id": claim_kwargs["shift_id"], "remittance_id": world["claim"].remittance.pk}
 
 
 def _call_session(world):
@@ -201,10 +248,20 @@ CASES = {
     "office_claim": ("get", _billing_claim, OWN_SHIFT),
     "office_remittance": ("get", _billing_claim, OWN_SHIFT),
     "office_ledger": ("get", _shift_patient, OWN_SHIFT),
+    "office_checkin": ("get", _shift_appointment, OWN_SHIFT),
+    "office_account": ("get", _shift_patient, OWN_SHIFT),
+    "office_statements": ("get", _shift, OWN_SHIFT),
+    "office_statement_pdf": ("get", _accounts_statement, OWN_SHIFT),
+    "office_day_close": ("get", _shift, OWN_SHIFT),
+    "office_era_worksheet": ("get", _accounts_remittance, OWN_SHIFT),
     "office_submit": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
     "office_reset": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
     "office_result": ("get", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),  # open shift: back to the inbox
     "office_replay": ("get", _shift, {**SUPERVISOR_ONLY}),
+    "office_series_new": ("get", _shift, OWN_SHIFT),
+    "office_series": ("get", _shift_series, OWN_SHIFT),
+    "office_blocks": ("get", _shift, OWN_SHIFT),
+    "office_block": ("get", _shift_block, OWN_SHIFT),
     "call_session": ("get", _call_session, OWN_SHIFT),
     "call_result": ("get", _call_session, {**OWN_SHIFT, "trainee": REDIRECT}),  # open call: back to the call
     # A supervisor of the trainee's cohort reads the transcript; another cohort's supervisor gets 404.

@@ -16,6 +16,7 @@ from content.models import LoadRecord
 from simulations.models import OfficeTemplate, Scenario
 from simulations.office import OfficeError, office_rules, office_validate
 from simulations.scenarios import ScenarioError, scenario_parse, scenario_render
+from simulations.series import holidays_validate, setup_blocks_validate
 
 from .errors import ContentError
 
@@ -82,6 +83,7 @@ def parse_office_content(root: Path) -> OfficeContent:
         hasher.update(path.read_bytes())
     try:
         office_validate(merged)
+        holidays_validate(merged["practice"] or {})  # practice.holidays: the days the office is closed
     except OfficeError as exc:
         raise ContentError("office", None, str(exc)) from exc
     content.office = OfficeData(source="office", data=merged, content_hash=hasher.hexdigest())
@@ -117,6 +119,10 @@ def _render_variant(definition, index: int, patients: dict, rules: dict) -> None
             raise ScenarioError(f"variant {index + 1}: setup appointment names an unknown patient or provider")
         if item["type"] not in rules["types"]:
             raise ScenarioError(f"variant {index + 1}: unknown appointment type {item['type']!r}")
+    try:
+        setup_blocks_validate(rendered["setup"].get("blocks") or [], rules)
+    except OfficeError as exc:
+        raise ScenarioError(f"variant {index + 1}: {exc}") from exc
     for item in rendered["setup"].get("chart") or []:
         if item["patient"] not in patients:
             raise ScenarioError(f"variant {index + 1}: chart entry for unknown patient {item['patient']!r}")

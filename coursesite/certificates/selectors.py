@@ -1,32 +1,39 @@
 """Reads for certificate pages, scoped to what the asking user may see (404 outside it)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from wagtail.models import Page
 
 from coursesite.people.models import Cohort, Membership, User
 
-from .models import Certificate, RuleException, SignOff, normalise_code
+from .models import Certificate, CertificateTemplate, RuleException, SignOff, normalise_code
+from .rules import CourseRuleProgress, rules_progress_for_learner
 
 
 @dataclass
 class LearnerCertificates:
     current: list[Certificate]
     past: list[Certificate]
+    # Courses started but not yet certified, with what the rule still asks for.
+    working_towards: list[CourseRuleProgress] = field(default_factory=list)
 
     @property
     def pending(self) -> bool:
-        return any(not c.pdf_ready for c in self.current)
+        return any(not c.pdf_ready and not c.pdf_failed for c in self.current)
 
 
 def certificates_for_learner(learner: User) -> LearnerCertificates:
-    """One query: the learner's current certificates first, then expired, revoked and replaced ones."""
+    """The learner's current certificates first, then expired, revoked and replaced ones (one query), and
+    the rule's progress in each started course without a current certificate (seven more)."""
     certificates = list(Certificate.objects.for_learner_listing(learner))
     current = [c for c in certificates if c.public_status == "valid"]
     past = [c for c in certificates if c.public_status != "valid"]
-    return LearnerCertificates(current=current, past=past)
+    certified = {c.course_id for c in certificates if c.status == Certificate.Status.VALID and c.course_id}
+    progress = rules_progress_for_learner(learner=learner, exclude_course_ids=certified)
+    return LearnerCertificates(current=current, past=past, working_towards=[p for p in progress if not p.result.met])
 
 
 def certificate_for_learner(learner: User, certificate_id: int) -> Certificate:
@@ -113,3 +120,20 @@ def live_course_steps() -> list[tuple[Page, list[Page]]]:
         if parent_path in by_path:
             by_path[parent_path].append(step)
     return [(course, by_path[course.path]) for course in courses]
+
+
+def certificate_template_for(course_id: int | None) -> CertificateTemplate:
+    """The course's own template, else the default one, else the built-in design with the issuer from
+    settings (unsaved): one query."""
+    template = (
+        CertificateTemplate.objects.select_related("logo", "signature")
+        .filter(Q(course_id=course_id) | Q(course__isnull=True) if course_id else Q(course__isnull=True))
+        .order_by(F("course_id").asc(nulls_last=True))
+        .first()
+    )
+    return template or CertificateTemplate(
+        name="Built-in default",
+        issuer=settings.CERTIFICATE_ISSUER,
+        signatory_name=settings.CERTIFICATE_SIGNATORY_NAME,
+        signatory_title=settings.CERTIFICATE_SIGNATORY_TITLE,
+    )

@@ -22,6 +22,7 @@ from coursesite.audit.services import audit_record
 
 from .models import Certificate, ExpiryReminder, RuleException, SignOff
 from .rules import rule_evaluate
+from .selectors import certificate_template_for
 
 
 class CertificateNotIssued(Exception):
@@ -56,6 +57,7 @@ def _create(
         expires_at = keep_expiry_of.expires_at  # a correction does not extend the validity
     else:
         expires_at = add_months(now, months) if months else None
+    template = certificate_template_for(course.pk)
     certificate = Certificate(
         learner=learner,
         course_id=course.pk,
@@ -65,9 +67,10 @@ def _create(
         learner_name=learner.display_name or learner.email,
         course_title=course.title,
         hours=course.estimated_hours,
-        issuer=settings.CERTIFICATE_ISSUER,
-        signatory_name=settings.CERTIFICATE_SIGNATORY_NAME,
-        signatory_title=settings.CERTIFICATE_SIGNATORY_TITLE,
+        # Copied from the template now: later edits to it never change what this certificate says.
+        issuer=template.issuer,
+        signatory_name=template.signatory_name,
+        signatory_title=template.signatory_title,
         evidence=evidence,
     )
     # The one-current-certificate constraint is checked by the database (see certificate_issue).
@@ -187,10 +190,22 @@ def certificate_pdf_store(*, certificate: Certificate, content: bytes) -> Certif
     """Keep the rendered PDF. The first render to finish wins; a later duplicate file is deleted."""
     name = default_storage.save(f"certificates/{certificate.code}.pdf", ContentFile(content))
     now = timezone.now()
-    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(pdf=name, pdf_rendered_at=now)
+    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+        pdf=name, pdf_rendered_at=now, pdf_error="", pdf_failed_at=None
+    )
     if not updated:
         default_storage.delete(name)
-    certificate.refresh_from_db(fields=["pdf", "pdf_rendered_at"])
+    certificate.refresh_from_db(fields=["pdf", "pdf_rendered_at", "pdf_error", "pdf_failed_at"])
+    return certificate
+
+
+def certificate_pdf_failed(*, certificate: Certificate, error: str) -> Certificate:
+    """Record that rendering the PDF failed, so the trainee sees it and may retry (audited)."""
+    message = (error or "Unknown rendering error.")[:500]
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk, pdf="").update(pdf_error=message, pdf_failed_at=timezone.now())
+        audit_record(action="certificate_pdf_failed", target=certificate, error=message)
+    certificate.refresh_from_db(fields=["pdf", "pdf_error", "pdf_failed_at"])
     return certificate
 
 

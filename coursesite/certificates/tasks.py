@@ -28,14 +28,24 @@ def certificate_issue_task(*, learner_id: int, course_id: int) -> int | None:
 
 @task()
 def certificate_render_task(*, certificate_id: int) -> bool:
-    """Render and store the PDF unless it is already stored; True when this run stored it."""
-    from .rendering import certificate_pdf_bytes
-    from .services import certificate_pdf_store
+    """Render and store the PDF unless it is already stored; True when this run stored it.
+
+    A failed render (time limit, page cap, worker crash) is recorded on the certificate and logged, and
+    the task ends without raising: the trainee's page then says so and offers a retry.
+    """
+    from .rendering import RenderError, certificate_pdf_bytes
+    from .services import certificate_pdf_failed, certificate_pdf_store
 
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None or certificate.pdf:
         return False
-    certificate_pdf_store(certificate=certificate, content=certificate_pdf_bytes(certificate))
+    try:
+        content = certificate_pdf_bytes(certificate)
+    except RenderError as error:
+        logger.error("Certificate %s: PDF not rendered: %s", certificate.pk, error)
+        certificate_pdf_failed(certificate=certificate, error=str(error))
+        return False
+    certificate_pdf_store(certificate=certificate, content=content)
     return True
 
 

@@ -27,12 +27,21 @@ def my_certificates(request):
 def certificate_download(request, certificate_id: int):
     certificate = selectors.certificate_for_learner(request.user, certificate_id)
     if not certificate.pdf:
-        from .rendering import certificate_pdf_bytes  # WeasyPrint takes half a second to import
+        from .rendering import RenderError, certificate_pdf_bytes
 
-        # The background render has not run yet: render now (≈0.25 s) and keep the file for next time.
-        certificate = services.certificate_pdf_store(
-            certificate=certificate, content=certificate_pdf_bytes(certificate)
-        )
+        # The background render has not run yet (or failed): render now (≈0.25 s), within the time limit,
+        # and keep the file for next time.
+        try:
+            content = certificate_pdf_bytes(certificate)
+        except RenderError as error:
+            services.certificate_pdf_failed(certificate=certificate, error=str(error))
+            messages.error(
+                request,
+                "We could not produce your certificate PDF just now. Try again in a few minutes; if it keeps "
+                "failing, contact your supervisor. Your certificate itself is valid and can be verified.",
+            )
+            return redirect("my_certificates")
+        certificate = services.certificate_pdf_store(certificate=certificate, content=content)
     filename = f"certificate-{slugify(certificate.course_title)[:60] or 'course'}-{certificate.code}.pdf"
     return FileResponse(
         certificate.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"

@@ -1,3 +1,5 @@
+import time
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -5,6 +7,7 @@ from django.shortcuts import redirect
 
 # Paths a user without MFA may still reach: the account and MFA screens themselves, and assets.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/healthz")
+TOUCHED_KEY = "_idle_touched_at"
 
 
 class RequireMFAMiddleware:
@@ -30,3 +33,24 @@ class RequireMFAMiddleware:
         if request.path.startswith(ALLOWED_PREFIXES) or user.email in settings.MFA_EXEMPT_EMAILS:
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class SessionIdleTimeoutMiddleware:
+    """Slide a signed-in session's expiry on activity, writing the session at most once a minute.
+
+    HIPAA 164.312(a)(2)(iii), automatic logoff: a session idle for SESSION_COOKIE_AGE seconds ends.
+    Django's SESSION_SAVE_EVERY_REQUEST would do it with a database write on every page view; touching
+    the session once per SESSION_TOUCH_SECONDS keeps the timeout within that margin of exact.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # After a logout the user is anonymous again, and a touch would only create a new session.
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(TOUCHED_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
+                request.session[TOUCHED_KEY] = now  # marks it modified: SessionMiddleware saves a new expiry
+        return response

@@ -19,6 +19,10 @@ class CompletionQuerySet(models.QuerySet):
             "learner_id", "step_id", "passed", "score", "attempts", "first_completed_at", "completed_at"
         )
 
+    def seconds_spent(self) -> int:
+        """Total recorded time on task over these completions (one aggregate query)."""
+        return self.aggregate(total=models.Sum("seconds_spent"))["total"] or 0
+
     def passed(self) -> "CompletionQuerySet":
         return self.filter(passed=True)
 
@@ -35,6 +39,9 @@ class Completion(models.Model):
     completed_at = models.DateTimeField()
     # The page revision the learner completed, so a certificate can name the content version.
     content_revision = models.PositiveBigIntegerField(null=True, blank=True)
+    # Time on task, as each step app measures it (coursesite/progress/timing.py): submitted attempts,
+    # shifts and calls, each capped; a lesson counts its estimated reading time once.
+    seconds_spent = models.PositiveIntegerField(default=0)
 
     objects = CompletionQuerySet.as_manager()
 

@@ -11,8 +11,6 @@ class StepPage(Page):
     # Step pages live only under a course; the course page lists the step types it accepts.
     parent_page_types = ["lessons.CoursePage"]
     subpage_types: list[str] = []
-    # What a learner does to complete this kind of step, shown on the course outline.
-    completion_verb = "Complete"
 
     class Meta:
         abstract = True

@@ -3,10 +3,9 @@ assessment results and certificates (HIPAA training documentation, 45 CFR 164.53
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
 from coursesite.certificates.models import Certificate
-from coursesite.certificates.rendering import BASE_URL, SafeURLFetcher
+from coursesite.certificates.pdf import render_pdf
 from coursesite.people.models import Cohort, User
 from coursesite.progress.models import Completion
 
@@ -14,6 +13,7 @@ from .selectors import trainee_record
 
 
 def training_record_pdf(*, cohort: Cohort, learner: User, generated_by: User) -> bytes:
+    """The record as PDF/UA-1. Raises coursesite.certificates.pdf.RenderError when it cannot be produced."""
     record = trainee_record(cohort=cohort, learner=learner)
     revisions = dict(Completion.objects.filter(learner=learner).values_list("step_id", "content_revision"))
     courses = [
@@ -36,4 +36,5 @@ def training_record_pdf(*, cohort: Cohort, learner: User, generated_by: User) ->
     }
     html = render_to_string("reports/training_record_pdf.html", context)
     # Tables, not flex rows: WeasyPrint lays tables out about 2.5 times faster (../shared/QUALITY.md).
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf(pdf_variant="pdf/ua-1")
+    # The same guarded render as certificates: a worker process, killed past the time limit.
+    return render_pdf(html)

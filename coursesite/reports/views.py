@@ -199,11 +199,16 @@ def trainee_record(request, cohort_id: int, user_id: int):
 def trainee_record_pdf(request, cohort_id: int, user_id: int):
     """The training record as a PDF for an auditor (audited as an export)."""
     from coursesite.audit.services import audit_record
+    from coursesite.certificates.pdf import RenderError
 
     from .record_pdf import training_record_pdf
 
     cohort, learner = _cohort_and_trainee(request, cohort_id, user_id)
-    pdf = training_record_pdf(cohort=cohort, learner=learner, generated_by=request.user)
+    try:
+        pdf = training_record_pdf(cohort=cohort, learner=learner, generated_by=request.user)
+    except RenderError as error:
+        messages.error(request, f"The training record PDF could not be produced ({error}). Try again in a minute.")
+        return _back_to_record(cohort, learner)
     audit_record(action="training_record_exported", target=learner, request=request, cohort=cohort.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"training-record-{slugify(learner.display_name) or learner.pk}.pdf"

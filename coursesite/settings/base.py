@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "coursesite.people.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -153,7 +154,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Sessions: an idle timeout and no session outliving the browser (HIPAA 164.312(a)(2)(iii)).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity slides the expiry (coursesite.people.middleware.SessionIdleTimeoutMiddleware), with one
+# session write per minute at most rather than one per request.
+SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -202,6 +205,11 @@ CERTIFICATE_REMINDER_DAYS = [30, 7, 0, -7]
 # A trainee may renew this many days before expiry by completing the course's steps again; the new
 # certificate is issued at once, so there is no gap.
 CERTIFICATE_RENEWAL_WINDOW_DAYS = 30
+# A PDF render (certificate or training record) runs in a separate worker process that is killed when
+# it takes longer than this; 0 renders in the calling process with no limit (coursesite/certificates/pdf.py).
+CERTIFICATE_RENDER_TIMEOUT_SECONDS = env_int("CERTIFICATE_RENDER_TIMEOUT_SECONDS", 20)
+# Time on task counted for one quiz attempt, shift or call at most (a tab left open is not study time).
+PROGRESS_MAX_SECONDS_PER_ATTEMPT = 2 * 60 * 60
 # Open Badges 3.0 credentials are signed with Ed25519: base64url of a 32-byte seed. Empty here means a
 # fixed development key (certificates/badges.py); production refuses to start without its own.
 OPEN_BADGES_SIGNING_KEY = env_str("OPEN_BADGES_SIGNING_KEY", "")

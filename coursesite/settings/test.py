@@ -13,6 +13,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REQUIRE_MFA_FOR_STAFF = True
+# Render PDFs in the test process (InMemoryStorage and settings overrides are per process); the worker
+# and its time limit are tested on their own in tests/certificates/test_render_limit.py.
+CERTIFICATE_RENDER_TIMEOUT_SECONDS = 0
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 

@@ -42,6 +42,7 @@ CRITICAL_CODES = {
     "arguing_blaming": "Arguing with or blaming the caller.",
     "promising_outcome": "Promised an outcome the office cannot guarantee.",
     "missed_emergency": "A red-flag emergency was handled as a routine request.",
+    "co_billed_to_patient": "Told the patient they owe a contractual (CO) amount the practice must write off.",
 }
 
 PHI_TAG = "disclose_phi"

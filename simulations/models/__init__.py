@@ -1,12 +1,16 @@
 """The practice office's models.
 
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
-claims and remittances) → `scenario` (the authored definitions and the course step) →
+claims and remittances) → `accounts` (desk receipts, payment plans,
+statements, deposit counts) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
-beside them; `coverage` (a patient's primary and secondary plans) hangs off `sandbox`.
+beside them; `calendar` (recurring series and provider blocks) and `coverage` (a patient's primary and
+secondary plans) hang off `sandbox`.
 """
 
+from .accounts import DepositCount, PaymentPlan, Receipt, Statement, StatementRun
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
+from .calendar import AppointmentSeries, ProviderBlock, SeriesOccurrence
 from .call import CallPage, CallSession, CallStep
 from .coverage import Coverage
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
@@ -15,18 +19,26 @@ from .scenario import OfficeTemplate, Scenario, SimulationPage
 __all__ = [
     "ActionLog",
     "Appointment",
+    "AppointmentSeries",
     "CallPage",
     "CallSession",
     "CallStep",
     "ChartEntry",
+    "DepositCount",
     "Claim",
     "ClaimLine",
     "Coverage",
     "LedgerEntry",
     "OfficeTemplate",
+    "PaymentPlan",
+    "Receipt",
     "Patient",
+    "ProviderBlock",
     "Remittance",
     "Scenario",
+    "SeriesOccurrence",
     "Shift",
+    "Statement",
+    "StatementRun",
     "SimulationPage",
 ]

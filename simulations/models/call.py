@@ -43,8 +43,6 @@ class CallPage(StepPage):
     parent_page_types = ["lessons.CoursePage"]
     subpage_types: list[str] = []
 
-    completion_verb = "Pass"
-
     class Meta:
         verbose_name = "phone call"
         constraints = [

@@ -88,8 +88,6 @@ class SimulationPage(StepPage):
     parent_page_types = ["lessons.CoursePage"]
     subpage_types: list[str] = []
 
-    completion_verb = "Pass"
-
     class Meta:
         verbose_name = "simulation"
         constraints = [

@@ -38,5 +38,45 @@ def test_the_session_is_cycled_on_login(client, trainee):
     assert client.session.session_key != before
 
 
-def test_sessions_expire_after_the_idle_timeout(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 60 * 60
+def test_activity_slides_the_idle_timeout_with_at_most_one_session_write_a_minute(client, trainee, settings):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from coursesite.people.middleware import TOUCHED_KEY
+
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    client.force_login(trainee)
+    client.get(reverse("my_training"))
+    row = Session.objects.get(session_key=client.session.session_key)
+    assert row.expire_date > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+    # Within the minute: no write. Past it: the expiry moves forward again.
+    row.expire_date = timezone.now() + timedelta(seconds=120)
+    row.save()
+    client.get(reverse("my_training"))
+    assert Session.objects.get(pk=row.pk).expire_date < timezone.now() + timedelta(seconds=121)
+
+    session = client.session
+    session[TOUCHED_KEY] -= settings.SESSION_TOUCH_SECONDS
+    session.save()
+    Session.objects.filter(pk=row.pk).update(expire_date=timezone.now() + timedelta(seconds=120))
+    client.get(reverse("my_training"))
+    assert Session.objects.get(pk=row.pk).expire_date > timezone.now() + timedelta(
+        seconds=settings.SESSION_COOKIE_AGE - 60
+    )
+
+
+def test_an_idle_session_ends(client, trainee):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(trainee)
+    client.get(reverse("my_training"))
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get(reverse("my_training")).status_code == 302

@@ -41,7 +41,7 @@ def test_calendar_day_is_constant_in_the_number_of_appointments(as_trainee, shif
     _add_appointments(shift, 200)
     assert Appointment.objects.for_shift(shift).filter(date=DAY).count() >= 200
     assert _queries(as_trainee, url, {"date": str(DAY)}) == baseline
-    assert baseline <= 7
+    assert baseline <= 8  # ... + the provider blocks
 
 
 def test_calendar_week_is_constant_in_the_number_of_appointments(as_trainee, shift):
@@ -50,7 +50,71 @@ def test_calendar_week_is_constant_in_the_number_of_appointments(as_trainee, shi
     for offset in range(5):
         _add_appointments(shift, 40, DAY - timedelta(days=2) + timedelta(days=offset))
     assert _queries(as_trainee, url, {"provider": "okafor", "date": str(DAY)}) == baseline
-    assert baseline <= 7
+    assert baseline <= 8  # ... + the provider blocks
+
+
+def _add_blocks_and_a_series(shift, monday: date) -> None:
+    """Blocks on every weekday (whole-day and windows, for two providers) and a six-visit series."""
+    from simulations.models import AppointmentSeries, ProviderBlock, SeriesOccurrence
+
+    ProviderBlock.objects.bulk_create(
+        ProviderBlock(shift=shift, provider_key=provider, first_date=monday + timedelta(days=n), last_date=monday + timedelta(days=n),
+                      start=time(7, 0) if n % 2 else None, end=time(7, 30) if n % 2 else None, reason="meeting")
+        for n in range(5) for provider in ("okafor", "lindqvist")
+    )  # fmt: skip
+    p = Patient.objects.for_shift(shift).first()
+    series = AppointmentSeries.objects.create(
+        shift=shift, patient=p, provider_key="okafor", type_key="allergy-injection", count=5, first_date=monday,
+        start=time(18, 0), booked_at=shift.now,
+    )  # fmt: skip
+    visits = Appointment.objects.bulk_create(
+        Appointment(shift=shift, patient=p, provider_key="okafor", type_key="allergy-injection",
+                    date=monday + timedelta(days=n), start=time(18, 0), minutes=15)
+        for n in range(5)
+    )  # fmt: skip
+    SeriesOccurrence.objects.bulk_create(
+        SeriesOccurrence(shift=shift, series=series, appointment=a, number=n + 1) for n, a in enumerate(visits)
+    )
+
+
+def test_calendar_week_with_blocks_and_series_is_constant(as_trainee, shift):
+    url = reverse("office_week", args=[shift.pk])
+    params = {"provider": "okafor", "date": str(DAY)}
+    baseline = _queries(as_trainee, url, params)
+    monday = DAY - timedelta(days=DAY.weekday())
+    for offset in range(5):
+        _add_appointments(shift, 40, monday + timedelta(days=offset))
+    _add_blocks_and_a_series(shift, monday)
+    assert _queries(as_trainee, url, params) == baseline
+    page = as_trainee.get(url, params).content.decode()
+    assert page.count("Blocked: Meeting") == 5 and page.count(">Series ") == 5
+    assert baseline <= 8
+
+
+def test_calendar_day_with_blocks_and_series_is_constant(as_trainee, shift):
+    url = reverse("office_calendar", args=[shift.pk])
+    baseline = _queries(as_trainee, url, {"date": str(DAY)})
+    _add_appointments(shift, 200)
+    _add_blocks_and_a_series(shift, DAY - timedelta(days=DAY.weekday()))
+    assert _queries(as_trainee, url, {"date": str(DAY)}) == baseline
+    assert baseline <= 8
+
+
+def test_block_list_and_detail_are_constant_in_the_number_of_blocks_and_patients(as_trainee, shift):
+    from simulations.models import ProviderBlock
+
+    monday = DAY - timedelta(days=DAY.weekday())
+    _add_blocks_and_a_series(shift, monday)
+    block = ProviderBlock.objects.for_shift(shift).filter(start__isnull=True, provider_key="okafor").first()
+    listing, detail = reverse("office_blocks", args=[shift.pk]), reverse("office_block", args=[shift.pk, block.pk])
+    baseline_list, baseline_detail = _queries(as_trainee, listing), _queries(as_trainee, detail)
+    for offset in range(5):
+        _add_appointments(shift, 40, monday + timedelta(days=offset))
+    _add_blocks_and_a_series(shift, monday)
+    assert _queries(as_trainee, listing) == baseline_list
+    assert _queries(as_trainee, detail) == baseline_detail
+    # session + user + shift + blocks + appointments (list); + block, its appointments, calendar, blocks (detail)
+    assert baseline_list <= 8 and baseline_detail <= 10, (baseline_list, baseline_detail)
 
 
 def test_chart_is_constant_in_the_number_of_entries(as_trainee, shift):
@@ -76,5 +140,6 @@ def test_grading_input_is_nine_queries(shift, django_assert_num_queries):
     from simulations.selectors import grading_input
 
     _add_appointments(shift, 200)
-    with django_assert_num_queries(9):  # patients, their coverages, appointments, chart, log + 4 for billing
+    _add_blocks_and_a_series(shift, DAY - timedelta(days=DAY.weekday()))
+    with django_assert_num_queries(10):  # patients, coverages, appointments, chart, log, blocks + 4 for billing
         grading_input(shift=shift)

@@ -73,7 +73,9 @@ class Command(BaseCommand):
         steps_in_order = course_steps(course)
         lessons = [step for step in steps_in_order if isinstance(step, LessonPage)]
         for lesson in lessons if steps is None else lessons[:steps]:
-            completion_record(learner=user, step=lesson, course=course)
+            completion_record(
+                learner=user, step=lesson, course=course, seconds=lesson.estimated_minutes * 60, seconds_keep="max"
+            )
         if steps is None:
             for step in steps_in_order:
                 if isinstance(step, QuizPage) and not Attempt.objects.filter(learner=user, quiz=step).exists():

@@ -265,3 +265,101 @@ def test_any_sequence_keeps_balance_equal_to_sum_of_entries_and_never_bills_co_t
         aging = ledger.aging(DOS + timedelta(days=400), party=party)
         own = ledger.patient_balance() if party is Party.PATIENT else ledger.insurance_balance()
         assert aging.total == max(own, Decimal("0.00"))
+
+
+# ------------------------------------------------------------------ patient accounts: copays, refunds, plans
+
+_desk_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("charge"), st.sampled_from(list(Party)), _amounts),
+        st.tuples(st.just("copay"), st.just(Party.PATIENT), _amounts),
+        st.tuples(st.just("insurer_pays"), st.just(Party.INSURANCE), _amounts),
+        st.tuples(st.just("pr"), st.sampled_from(["PR", "CO"]), _amounts),
+        st.tuples(st.just("refund"), st.sampled_from(list(Party)), _amounts),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_desk_ops)
+def test_copays_and_refunds_keep_the_balance_and_never_refund_more_than_the_credit(ops):
+    """Desk copays (patient payments before the claim is paid), payer payments, PR/CO memos and refund
+    attempts of any size: the balance stays the sum of the entries, a refund never exceeds the credit the
+    refunded party holds (so no bucket's credit goes below zero by a refund), and no CO amount reaches the
+    patient."""
+    from simulations.billing.checkin import desk_payment
+
+    ledger = Ledger()
+    for index, (kind, who, amount) in enumerate(ops):
+        credit_before = ledger.credit_balance()
+        posted = DOS + timedelta(days=index)
+        try:
+            if kind == "charge":
+                entry = _charge(f"c{index}", str(amount), service_date=posted, responsibility=who)
+            elif kind == "copay":
+                paid = desk_payment(amount=str(amount), method="card", card_last4="4242")
+                entry = Payment(entry_id=f"r{index}", posted_on=posted, amount=paid.amount, payer=Party.PATIENT,
+                                method=paid.method)  # fmt: skip
+            elif kind == "insurer_pays":
+                entry = Payment(entry_id=f"i{index}", posted_on=posted, amount=amount, payer=Party.INSURANCE,
+                                method=PaymentMethod.EFT)  # fmt: skip
+            elif kind == "pr":
+                entry = TransferToPatient(entry_id=f"t{index}", posted_on=posted, amount=amount, group=who,
+                                          carc="3" if who == "PR" else "45")  # fmt: skip
+            else:
+                entry = Refund(
+                    entry_id=f"f{index}", posted_on=posted, amount=amount, to=who, method=PaymentMethod.CHECK
+                )
+            ledger.post(entry)
+        except CoToPatientError:
+            assert kind == "pr" and who == "CO"
+            continue
+        except LedgerError:
+            continue
+        if kind == "refund":
+            assert amount <= credit_before.get(who, Decimal("0.00"))
+            assert ledger.credit_balance().get(who, Decimal("0.00")) == credit_before[who] - amount
+    assert ledger.balance() == sum((e.signed_amount for e in ledger.entries), Decimal("0.00"))
+    assert ledger.insurance_balance() + ledger.patient_balance() == ledger.balance()
+    assert all(e.group is GroupCode.PR for e in ledger.entries if isinstance(e, TransferToPatient))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2),
+    st.integers(min_value=1, max_value=24),
+)
+def test_any_payment_plan_sums_to_the_balance_to_the_cent(balance, count):
+    from simulations.billing.payplans import PlanError, instalment_schedule
+
+    try:
+        schedule = instalment_schedule(balance=balance, count=count, first_due=date(2026, 1, 31))
+    except PlanError as exc:
+        assert "at least" in str(exc)  # instalments under the office minimum: fewer instalments
+        return
+    amounts = [i.amount for i in schedule]
+    assert sum(amounts, Decimal("0.00")) == balance
+    assert len(amounts) == count
+    assert len(set(amounts[:-1])) <= 1
+    assert Decimal("0.00") <= amounts[-1] - amounts[0] < Decimal("0.01") * count
+    assert all(a.as_tuple().exponent == -2 for a in amounts)
+    assert [i.due_on.month for i in schedule][:2] == [1, 2][: min(count, 2)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ops)
+def test_the_day_sheet_net_change_is_the_days_entries_summed(ops):
+    from simulations.billing.daysheet import day_sheet
+
+    ledger = Ledger()
+    for index, op in enumerate(ops):
+        try:
+            ledger.post(_entry(index, op))
+        except (LedgerError, MoneyError):
+            continue
+    for day in {e.posted_on for e in ledger.entries}:
+        sheet = day_sheet(ledger.entries, day=day)
+        todays = [e for e in ledger.entries if e.posted_on == day]
+        assert sheet.net_change == sum((e.signed_amount for e in todays), Decimal("0.00"))
+        assert sheet.entries == len(todays)
