@@ -1,11 +1,14 @@
-"""Benchmark the supervisor's cohort matrix (QUALITY.md P6/P7): prints figures, asserts nothing.
+"""Benchmark the supervisor's cohort matrix and the organisation summary (QUALITY.md P6/P7, issue #9):
+prints figures, asserts nothing.
 
 Seeds a throwaway SQLite database (or the PostgreSQL one in BENCH_DATABASE_URL) with one course of
-20 steps, a team cohort of 200 trainees and an organisation-wide cohort of 5,000 trainees whose
-completions cover about half the steps, then renders /cohorts/<id>/matrix/ (in-process, Django's
-test client, DEBUG off) and the streamed CSV export, and prints the query count, mean and p95.
+40 steps, a team cohort of 500 trainees and an organisation-wide cohort of 5,000 trainees whose
+completions cover about half the steps, rebuilds the learner × course summary table, then renders
+the matrix (first page, a later page sorted by progress, overdue only), the streamed CSV export and
+the organisation summary over all 5,500 trainees (in-process, Django's test client, DEBUG off), and
+prints the query count, mean and p95.
 
-    .venv/bin/python bench/dashboard.py [--trainees 5000] [--team 200] [--runs 20]
+    .venv/bin/python bench/dashboard.py [--trainees 5000] [--team 500] [--steps 40] [--runs 20]
 """
 
 import argparse
@@ -23,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=5000)
-    parser.add_argument("--team", type=int, default=200)
-    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--team", type=int, default=500)
+    parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
@@ -105,6 +108,11 @@ def seed(*, trainees: int, team: int, steps: int):
             Completion.objects.bulk_create(batch)
             result[name] = (cohort, size)
     print(f"seeded {team + trainees} trainees × {steps} steps in {time.perf_counter() - started:.1f} s")
+    from coursesite.reports.summaries import learner_course_summaries_rebuild
+
+    started = time.perf_counter()
+    rows = learner_course_summaries_rebuild()
+    print(f"rebuilt {rows} learner × course summaries in {time.perf_counter() - started:.2f} s")
     result["supervisor"] = supervisor
     return result, course
 
@@ -134,25 +142,30 @@ def report(*, cohorts: dict, course, runs: int) -> None:
 
     client = Client()
     client.force_login(cohorts["supervisor"])
-    print(f"{'page':<34} {'trainees':>8} {'queries':>8} {'mean ms':>9} {'p95 ms':>9}")
+    print(f"{'page':<44} {'trainees':>8} {'queries':>8} {'mean ms':>9} {'p95 ms':>9}")
+    cases = []
     for name in ("team", "organisation"):
         cohort, size = cohorts[name]
-        for label, url, n, stream in (
-            ("matrix", reverse("cohort_matrix", args=[cohort.pk]), runs, False),
+        matrix = reverse("cohort_matrix", args=[cohort.pk])
+        cases += [
+            (f"matrix ({name})", size, matrix, runs, False),
+            (f"matrix, page 5 by progress ({name})", size, matrix + "?sort=-progress&page=5", runs, False),
+            (f"matrix, overdue only ({name})", size, matrix + "?overdue=on&sort=-progress", runs, False),
             (
-                "matrix, overdue only",
-                reverse("cohort_matrix", args=[cohort.pk]) + "?overdue=on&sort=-progress",
-                runs,
-                False,
+                f"CSV export, streamed ({name})",
+                size,
+                reverse("cohort_matrix_csv", args=[cohort.pk]),
+                max(3, runs // 4),
+                True,
             ),
-            ("CSV export (streamed)", reverse("cohort_matrix_csv", args=[cohort.pk]), max(3, runs // 4), True),
-        ):
-            client.get(url)  # warm up
-            samples, queries = timed(client, url, n, stream=stream)
-            p95 = statistics.quantiles(samples, n=20)[-1] if len(samples) >= 2 else samples[0]
-            print(
-                f"{label + ' (' + name + ')':<34} {size:>8} {queries:>8} {statistics.mean(samples):>9.1f} {p95:>9.1f}"
-            )
+        ]
+    everyone = sum(cohorts[name][1] for name in ("team", "organisation"))
+    cases.append(("organisation summary (all cohorts)", everyone, reverse("organisation_summary"), runs, False))
+    for label, size, url, n, stream in cases:
+        client.get(url)  # warm up
+        samples, queries = timed(client, url, n, stream=stream)
+        p95 = statistics.quantiles(samples, n=20)[-1] if len(samples) >= 2 else samples[0]
+        print(f"{label:<44} {size:>8} {queries:>8} {statistics.mean(samples):>9.1f} {p95:>9.1f}")
 
 
 if __name__ == "__main__":

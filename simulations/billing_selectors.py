@@ -163,7 +163,10 @@ def billing_grading_data(*, shift: Shift, key_by_id: dict[int, str]) -> dict:
         }  # fmt: skip
     for line in ClaimLine.objects.for_shift(shift).order_by("claim_id", "position"):
         claim = claims[line.claim_id]
-        dx = [claim["diagnoses"]["ABCDEFGHIJKL".index(p)] for p in line.pointers]
+        # A pointer to an empty box 21 slot (a defect a trainee may have to find) points to no diagnosis.
+        dx = [
+            claim["diagnoses"][i] for p in line.pointers if 0 <= (i := "ABCDEFGHIJKL".find(p)) < len(claim["diagnoses"])
+        ]
         claim["lines"].append({"line_id": line.line_id, "code": line.code, "units": line.units, "dx": dx})
     remittances = [
         {"claim": claims[r.claim_id]["number"], "patient": claims[r.claim_id]["patient"], "posted": r.posted,

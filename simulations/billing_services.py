@@ -14,7 +14,6 @@ from django.db import transaction
 
 from .billing import ledger as dl
 from .billing import posting
-from .billing.adjudication import adjudicate, remittance_build
 from .billing.claims import (
     MAX_POINTERS,
     Address,
@@ -24,7 +23,6 @@ from .billing.claims import (
     Relationship,
     ServiceLine,
     Sex,
-    claim_scrub,
 )
 from .billing.claims import Claim as DomainClaim
 from .billing.codes import CARCS, PROCEDURE_CODES, GroupCode, ServiceKind, icd10_normalise
@@ -48,7 +46,10 @@ SEXES = {"F": Sex.FEMALE, "M": Sex.MALE}
 def plan_rules(*, rules: dict, patient: Patient) -> PlanRules | None:
     """The patient's primary plan as billing.plans.PlanRules, from the shift's payer snapshot (None: self-pay
     or a payer the office does not bill)."""
-    coverage = primary_coverage(patient)
+    if getattr(patient, "pk", None) is None and hasattr(patient, "payer_key"):
+        coverage = patient  # a plan named directly ({payer_key, member_id}, e.g. claims_plans.claim_plan)
+    else:
+        coverage = primary_coverage(patient)
     payer = (rules["payers"].get(coverage.payer_key) or {}) if coverage else {}
     plan = payer.get("plan")
     if not plan:
@@ -335,48 +336,20 @@ def charges_capture(*, shift: Shift, appointment: Appointment, lines: list[dict]
 
 
 def claim_problems(*, shift: Shift, claim: Claim, lines: list[ClaimLine]):
-    """The scrubber's findings for the claim, in box order (billing.claims.claim_scrub)."""
-    plan = plan_rules(rules=shift.office, patient=claim.patient)
-    return claim_scrub(claim_domain(shift=shift, claim=claim, lines=lines), today=shift.now.date(), payer=plan)
+    """The scrubber's findings for the claim, in box order (billing.claims.claim_scrub), against what the
+    payer already has (simulations/claims_services.claim_findings)."""
+    from .claims_services import claim_findings
+
+    return claim_findings(shift=shift, claim=claim)
 
 
-@transaction.atomic
 def claim_submit(*, shift: Shift, claim: Claim) -> Remittance:
     """Send the claim; the simulated payer adjudicates it at once (deterministically) and answers with
-    a remittance. The scrubber's findings at that moment are kept (the grader reads them)."""
-    shift = _require_open(shift)
-    claim = Claim.objects.select_for_update().select_related("patient").get(pk=claim.pk, shift=shift)
-    if claim.status != Claim.Status.DRAFT:
-        raise OfficeActionError("This claim was already sent.")
-    lines = list(ClaimLine.objects.for_shift(shift).filter(claim=claim))
-    plan = plan_rules(rules=shift.office, patient=claim.patient)
-    domain = claim_domain(shift=shift, claim=claim, lines=lines)
-    today = shift.now.date()
-    problems = claim_scrub(domain, today=today, payer=plan)
-    earlier = [
-        remittance_domain(r.data).claims[0]
-        for r in Remittance.objects.for_shift(shift).filter(claim__patient=claim.patient)
-    ]
-    result = adjudicate(domain, plan, received_on=today, history=earlier)
-    billing = shift.office["practice"]["billing"]
-    remit = remittance_build(
-        [result], payer_id=plan.payer_id, payer_name=plan.payer_name, payee_name=shift.office["practice"]["name"],
-        payee_npi=str(billing["npi"]), trace_number=f"TRN{claim.number}", paid_on=today,
-    )  # fmt: skip
-    remittance = Remittance.objects.create(
-        shift=shift, claim=claim, trace_number=remit.trace_number, paid_on=today, data=remittance_json(remit)
-    )
-    claim.status = Claim.Status.DENIED if result.status is ClaimStatus.DENIED else Claim.Status.ADJUDICATED
-    claim.scrub_at_submission = [{"box": p.box, "key": p.key, "reason": p.reason} for p in problems]
-    claim.save(update_fields=["status", "scrub_at_submission"])
-    action_log_write(
-        shift=shift, kind="claim_submitted", target=f"claim:{claim.pk}", patient_key=claim.patient.key,
-        after={
-            "claim": claim.number, "problems": [p.key for p in problems], "status": claim.status,
-            "paid": str(result.paid), "patient_responsibility": str(result.patient_responsibility),
-        },
-    )  # fmt: skip
-    return remittance
+    a remittance. The scrubber's findings at that moment are kept (the grader reads them). One path for
+    every claim (original, replacement, secondary): simulations/claims_services.claim_send."""
+    from .claims_services import claim_send
+
+    return claim_send(shift=shift, claim=claim)
 
 
 # ---- (d) posting ---------------------------------------------------------------------------------
@@ -394,8 +367,13 @@ def remittance_post(*, shift: Shift, remittance: Remittance) -> list[LedgerEntry
         raise OfficeActionError("Post this remittance line by line on the posting worksheet.")
     patient = remittance.claim.patient
     ledger = ledger_load(shift=shift, patient=patient)
+    from .claims_services import remittance_as_posted  # a replacement/secondary posts to the original charges
+
+    domain = remittance_as_posted(
+        shift=shift, claim=remittance.claim, remittance=remittance_domain(remittance.data), ledger=ledger
+    )
     try:
-        result = posting.remittance_post(ledger, remittance_domain(remittance.data))
+        result = posting.remittance_post(ledger, domain)
     except (dl.LedgerError, MoneyError) as exc:
         raise OfficeActionError(f"The remittance cannot be posted: {exc}.") from exc
     rows = LedgerEntry.objects.bulk_create(

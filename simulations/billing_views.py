@@ -75,9 +75,12 @@ def office_claim(request, shift_id: int, claim_id: int):
             return redirect("office_remittance", shift_id=shift.pk, claim_id=claim.pk)
     lines = list(ClaimLine.objects.for_shift(shift).filter(claim=claim))
     problems = billing_services.claim_problems(shift=shift, claim=claim, lines=lines) if claim.status == "draft" else []
+    from .claims_views import claim_panel  # history chain, correct / void / secondary (claims area)
+
     context = {
         "claim": claim, "lines": lines, "problems": problems,
         "boxes": billing_selectors.claim_boxes(shift=shift, claim=claim, lines=lines),
+        **claim_panel(shift=shift, claim=claim),
     }  # fmt: skip
     return _office(request, shift, "simulations/claim.html", context, status=status)
 

@@ -186,3 +186,9 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
         from .accounts_services import accounts_setup
 
         accounts_setup(shift=shift, by_key=by_key)
+
+    # Claims the office sent before the shift (billing follow-up scenarios): simulations/claims_setup.py.
+    if setup.get("claims"):
+        from .claims_setup import claims_build
+
+        claims_build(shift=shift, by_key=by_key)

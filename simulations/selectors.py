@@ -185,11 +185,13 @@ def grading_input(*, shift: Shift) -> GradingInput:
     from .accounts_selectors import accounts_grading_data
     from .billing_selectors import billing_grading_data
     from .calendar_selectors import calendar_grading_data
+    from .claims_selectors import claims_grading_data
 
     return GradingInput(
         billing=billing_grading_data(shift=shift, key_by_id=key_by_id),
         accounts=accounts_grading_data(shift=shift, key_by_id=key_by_id),
         calendar=calendar_grading_data(shift=shift),
+        claims=claims_grading_data(shift=shift),
         rules=shift.office,
         now=shift.clock_start.replace(tzinfo=None),
         patients=patients,

@@ -340,3 +340,93 @@ def solve_s8(shift):
 
 SOLUTIONS["s7-recurring-series"] = solve_s7
 SOLUTIONS["s8-provider-block"] = solve_s8
+
+
+# ---- claim follow-up (simulations/claims_services.py) ---------------------------------------------
+
+
+def _claim_by_key(shift, key: str):
+    from simulations.models import Claim
+
+    return Claim.objects.for_shift(shift).filter(appointment__key=f"claim-{key}").order_by("pk").first()
+
+
+def solve_p4(shift):
+    """Every denial in the queue gets the oracle's suggested action (billing.denials), done properly."""
+    from simulations import claims_selectors, claims_services
+    from simulations.billing.denials import APPEAL_REQUIRES, QueueAction
+
+    for row in claims_selectors.denial_queue(shift=shift):
+        if row.work is not None:
+            continue
+        action, extra = row.rule.best, {}
+        if action is QueueAction.APPEAL:
+            extra = {
+                "documents": sorted(APPEAL_REQUIRES.get(row.carc, set()) | {"visit_note"}),
+                "reason": f"{row.rule.code}: the attached documents show the service was authorised and necessary.",
+            }
+        elif action is QueueAction.WRITE_OFF:
+            extra = {"reason": f"{row.rule.code}: {row.rule.rule}"}
+        elif action is QueueAction.VERIFY_ELIGIBILITY:
+            extra = {
+                "note": "Called the payer: coverage ended before the date of service; asked the patient for the new plan."
+            }
+        claims_services.denial_work_record(
+            shift=shift, claim=row.claim, line_id=row.line["line_id"], group=row.group, carc=row.carc,
+            action=action.value, **extra,
+        )  # fmt: skip
+
+
+SOLUTIONS["p4-denial-work-queue"] = solve_p4
+
+
+def solve_b5(shift):
+    """Replace the denied claim fixing only the boxes the note names; post the answer; void the other."""
+    from simulations import billing_services, claims_services
+    from simulations.models import ClaimLine
+
+    values = shift.variant["values"]
+    corrected = claims_services.claim_correction_start(shift=shift, claim=_claim_by_key(shift, "orig"))
+    data = {
+        "member_id": corrected.member_id, "group_number": corrected.group_number,
+        "prior_authorization": corrected.prior_authorization, "diagnoses": corrected.diagnoses,
+        "lines": {ln.line_id: {"pointers": ln.pointers, "modifiers": ln.modifiers}
+                  for ln in ClaimLine.objects.for_shift(shift).filter(claim=corrected)},
+        **values["fixed"],
+    }  # fmt: skip
+    claims_services.claim_correct(shift=shift, claim=corrected, data=data)
+    remittance = billing_services.claim_submit(shift=shift, claim=corrected)
+    billing_services.remittance_post(shift=shift, remittance=remittance)
+    claims_services.claim_void(shift=shift, claim=_claim_by_key(shift, "void"))
+
+
+SOLUTIONS["b5-corrected-claim"] = solve_b5
+
+
+def solve_b2(shift):
+    """Correct boxes 1a, 11, 21, 23 and 24E from registration and the note, then send the claim."""
+    from simulations import billing_services, claims_services
+    from simulations.models import ClaimLine
+
+    values = shift.variant["values"]
+    claim = _claim_by_key(shift, "visit")
+    lines = list(ClaimLine.objects.for_shift(shift).filter(claim=claim).order_by("position"))
+    data = {
+        "member_id": values["member_id"], "group_number": values["group"], "prior_authorization": values["auth"],
+        "diagnoses": values["dx"],
+        "lines": {ln.line_id: {"pointers": p, "modifiers": ln.modifiers} for ln, p in zip(lines, values["pointers"], strict=True)},
+    }  # fmt: skip
+    claims_services.claim_correct(shift=shift, claim=claim, data=data)
+    billing_services.claim_submit(shift=shift, claim=claim)
+
+
+def solve_b4(shift):
+    """Mark exactly the seeded defects on each claim of the batch."""
+    from simulations import claims_services
+
+    for key, defects in shift.variant["values"]["defects"].items():
+        claims_services.defects_mark(shift=shift, claim=_claim_by_key(shift, key), defects=defects)
+
+
+SOLUTIONS["b2-cms1500-box-by-box"] = solve_b2
+SOLUTIONS["b4-scrubber-defects"] = solve_b4

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts_views, billing_views, calendar_views, call_views, registration_views, views
+from . import accounts_views, billing_views, calendar_views, call_views, claims_views, registration_views, views
 
 urlpatterns = [
     path("office/shifts/<int:shift_id>/", views.office_home, name="office_home"),
@@ -75,4 +75,36 @@ urlpatterns += [
         accounts_views.office_era_worksheet,
         name="office_era_worksheet",
     ),
+]
+
+# Claim follow-up: denial work queue, corrected / void / secondary claims, the claim batch, 837P and 835 files.
+urlpatterns += [
+    path("office/shifts/<int:shift_id>/denials/", claims_views.office_denials, name="office_denials"),
+    path(
+        "office/shifts/<int:shift_id>/denials/<int:claim_id>/<str:line_id>/<str:code>/",
+        claims_views.office_denial_work,
+        name="office_denial_work",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/claims/<int:claim_id>/followup/",
+        claims_views.office_claim_followup,
+        name="office_claim_followup",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/claims/<int:claim_id>/edit/",
+        claims_views.office_claim_edit,
+        name="office_claim_edit",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/claims/<int:claim_id>/837p/",
+        claims_views.office_claim_837p,
+        name="office_claim_837p",
+    ),
+    path(
+        "office/shifts/<int:shift_id>/claims/<int:claim_id>/remittance/835/",
+        claims_views.office_remittance_835,
+        name="office_remittance_835",
+    ),
+    path("office/shifts/<int:shift_id>/era/", claims_views.office_era_import, name="office_era_import"),
+    path("office/shifts/<int:shift_id>/batch/", claims_views.office_batch, name="office_batch"),
 ]

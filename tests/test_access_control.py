@@ -166,6 +166,21 @@ def _accounts_remittance(world):
     return {"shift_id": claim_kwargs["shift_id"], "remittance_id": world["claim"].remittance.pk}
 
 
+def _p4_denial(world):
+    """A denial in the P4 queue of `trainee` (built once per test)."""
+    if "denial" not in world:
+        from simulations.claims_selectors import denial_queue
+        from simulations.services import shift_start
+        from tests.factories import make_course, make_simulation
+
+        page = make_simulation(make_course(lessons=0, slug="denial-access"), scenario="p4-denial-work-queue")
+        shift = shift_start(learner=world["users"]["trainee"], page=page, seed="access")
+        row = denial_queue(shift=shift)[0]
+        world["denial"] = {"shift_id": shift.pk, "claim_id": row.claim.pk, "line_id": row.line["line_id"],
+                           "code": row.rule.code}  # fmt: skip
+    return world["denial"]
+
+
 def _call_session(world):
     """An open call session of `trainee`, one answer in."""
     if "call_session" not in world:
@@ -229,6 +244,8 @@ CASES = {
     "trainee_record_pdf": ("get", _trainee, SUPERVISOR_ONLY),
     "trainee_nudge": ("post", _trainee, {**SUPERVISOR_ONLY, "supervisor": REDIRECT}),
     "audit_review": ("get", None, {**SUPERVISOR_ONLY, "other_supervisor": OK}),
+    # Each supervisor sees a summary of their own cohorts (an empty one if they have none).
+    "organisation_summary": ("get", None, {**SUPERVISOR_ONLY, "other_supervisor": OK}),
     "invitation_accept": ("get", _invitation, {"anonymous": REDIRECT, "trainee": REDIRECT, "other_trainee": REDIRECT,
                                                "other_supervisor": REDIRECT, "supervisor": REDIRECT, "editor": REDIRECT}),
     "quiz_analysis": ("get", _quiz, {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "trainee": FORBIDDEN,
@@ -254,6 +271,16 @@ CASES = {
     "office_statement_pdf": ("get", _accounts_statement, OWN_SHIFT),
     "office_day_close": ("get", _shift, OWN_SHIFT),
     "office_era_worksheet": ("get", _accounts_remittance, OWN_SHIFT),
+
+
+    "office_denials": ("get", _shift, OWN_SHIFT),
+    "office_denial_work": ("get", _p4_denial, OWN_SHIFT),
+    "office_claim_followup": ("post", _billing_claim, {**OWN_SHIFT, "trainee": REDIRECT}),
+    "office_claim_edit": ("get", _billing_claim, OWN_SHIFT),
+    "office_claim_837p": ("get", _billing_claim, OWN_SHIFT),
+    "office_remittance_835": ("get", _billing_claim, OWN_SHIFT),
+    "office_era_import": ("get", _shift, OWN_SHIFT),
+    "office_batch": ("get", _shift, OWN_SHIFT),
     "office_submit": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
     "office_reset": ("post", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),
     "office_result": ("get", _shift, {**OWN_SHIFT, "trainee": REDIRECT}),  # open shift: back to the inbox

@@ -66,3 +66,38 @@ class SpreadsheetExport(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class LearnerCourseSummary(models.Model):
+    """One row per (learner, course): a summary of the learner's Completion rows and certificate, kept
+    up to date on write (see receivers.py) so that organisation-wide reports read one small row per
+    trainee instead of every completion (QUALITY.md P7). `rebuild_learner_summaries` recomputes it all.
+
+    A derived table, never the record itself: Completion and Certificate stay the truth. Whether a
+    trainee is overdue depends on today's date and their due date, so it is worked out when read.
+    """
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    # Counted over the course's live steps when the row was refreshed; readers compare steps_passed with
+    # the course's live step count at read time (one query), so a newly published step is not missed.
+    steps_started = models.PositiveIntegerField(default=0)
+    steps_passed = models.PositiveIntegerField(default=0)
+    average_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    certified_at = models.DateTimeField(null=True, blank=True, help_text="Issue date of the current certificate.")
+    certificate_expires_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "course"], name="one_summary_per_learner_course"),
+            models.CheckConstraint(
+                condition=models.Q(steps_passed__lte=models.F("steps_started")),
+                name="summary_passed_steps_were_started",
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "learner"])]
+
+    def __str__(self) -> str:
+        return f"Summary of {self.learner_id} in {self.course_id}: {self.steps_passed} passed"

@@ -23,7 +23,8 @@ def weekly_summary_send(supervisor_id: int) -> int:
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     cohorts = []
     for cohort in cohorts_for_supervisor(supervisor):
-        courses = [cohort_matrix(cohort=cohort, course=course) for course in cohort_courses(cohort)]
+        # Only the cohort's figures are mailed: one row is enough (they are counted in the database).
+        courses = [cohort_matrix(cohort=cohort, course=course, per_page=1) for course in cohort_courses(cohort)]
         cohorts.append(
             {
                 "cohort": cohort,
@@ -94,3 +95,24 @@ def spreadsheet_export_build(*, export_id: int) -> bool:
         finished_at=timezone.now(),
     )  # fmt: skip
     return True
+
+
+@task()
+def training_records_purge_task() -> int:
+    """Purge the training records past their retention period (run nightly or weekly); returns how many.
+    Each learner is purged in their own transaction, so a failure leaves the others done."""
+    from .retention import training_record_purge, training_records_due
+
+    return sum(
+        1
+        for candidate in list(training_records_due())
+        if training_record_purge(learner_id=candidate.learner_id) is not None
+    )
+
+
+@task()
+def learner_summaries_rebuild_task(*, course_id: int) -> int:
+    """Recompute one course's learner summaries (after a step is published or unpublished)."""
+    from .summaries import learner_course_summaries_rebuild
+
+    return learner_course_summaries_rebuild(course_ids=[course_id])

@@ -35,4 +35,5 @@ urlpatterns = [
         name="trainee_record_pdf",
     ),
     path("audit/", views.audit_review, name="audit_review"),
+    path("cohorts/summary/", views.organisation_summary, name="organisation_summary"),
 ]

@@ -22,12 +22,13 @@ from coursesite.people.services import assignment_override_set
 from quizzes.services import accommodation_add
 
 from . import selectors, services
-from .charts import Bar, horizontal_bar_chart, score_bands
+from .charts import Bar, horizontal_bar_chart
 from .forms import AccommodationForm, CommentForm, DueDateOverrideForm, MatrixFilterForm, NudgeForm
 from .models import SpreadsheetExport
 
-# Rows per page of the matrix: a page stays a few hundred kilobytes however large the cohort.
-MATRIX_PAGE_SIZE = 100
+# Trainees per page of the matrix: 50 × 40 steps is 2,000 cells, a page that renders in a few milliseconds
+# (bench/dashboard.py); filtering, sorting and the cohort's figures still cover every trainee.
+MATRIX_PAGE_SIZE = 50
 # The needs-attention panel lists this many trainees; the matrix's "overdue only" filter shows the rest.
 ATTENTION_SHOWN = 20
 
@@ -46,8 +47,7 @@ def cohort_matrix(request, cohort_id: int):
     form = MatrixFilterForm(request.GET or None, courses=courses)
     course = _chosen_course(form, courses)
     context = {"cohort": cohort, "form": form, "courses": courses, "course": course}
-    attention = selectors.cohort_needs_attention(cohort=cohort)
-    context["attention"], context["attention_count"] = attention[:ATTENTION_SHOWN], len(attention)
+    context["attention"], context["attention_count"] = selectors.cohort_attention(cohort=cohort, limit=ATTENTION_SHOWN)
     if course is not None:
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
         sort = data.get("sort") or "name"
@@ -58,12 +58,14 @@ def cohort_matrix(request, cohort_id: int):
             overdue_only=bool(data.get("overdue")),
             sort=sort.lstrip("-"),
             descending=sort.startswith("-"),
+            page=request.GET.get("page"),
+            per_page=MATRIX_PAGE_SIZE,
         )
         completion = matrix.step_completion()
         query = request.GET.copy()
         query.pop("page", None)
         context["matrix"] = matrix
-        context["rows"] = Paginator(matrix.rows, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["rows"] = matrix.page
         context["page_query"] = query.urlencode() + "&" if query else ""
         context["step_completion"] = completion
         context["chart"] = horizontal_bar_chart(
@@ -71,7 +73,7 @@ def cohort_matrix(request, cohort_id: int):
             title=f"Trainees who passed each step of {course.title}",
             description=(
                 f"Bar chart: for each of the {len(completion)} steps, the percentage of the cohort's "
-                f"{len(matrix.all_rows)} trainees who passed it. The same figures are in the table below the chart."
+                f"{matrix.trainee_count} trainees who passed it. The same figures are in the table below the chart."
             ),
             bars=[
                 Bar(label=f"{step.number}. {step.page.title}", value=percent, note=f"{percent}% ({passed})")
@@ -79,28 +81,70 @@ def cohort_matrix(request, cohort_id: int):
             ],
         )
         context["score_charts"] = _score_charts(matrix)
+        context.update(_office_charts(cohort, matrix))
     return render(request, "reports/cohort_matrix.html", context)
 
 
+def _office_charts(cohort, matrix) -> dict:
+    """Average score per call axis and pass rate per office task kind, for the course's office steps."""
+    office = selectors.office_results(
+        learners=people_selectors.cohort_trainees(cohort),
+        step_ids=selectors.office_step_ids(step.page for step in matrix.steps),
+    )
+    charts = {"office": office}
+    if office.has_calls:
+        charts["axis_chart"] = horizontal_bar_chart(
+            chart_id="call-axes",
+            title=f"Average score per call axis in {matrix.course.title}",
+            description=(
+                "Bar chart: the cohort's average score, in percent, on each of the four axes phone calls are graded "
+                "on, over every finished call that touched the axis. The same figures are in the table below."
+            ),
+            bars=[
+                Bar(label=figure.label, value=figure.average, note=f"{figure.average:.0f}% ({figure.calls})")
+                for figure in office.axes
+                if figure.average is not None
+            ],
+        )
+    if office.kinds:
+        charts["kind_chart"] = horizontal_bar_chart(
+            chart_id="task-kinds",
+            title=f"Pass rate per office task kind in {matrix.course.title}",
+            description=(
+                "Bar chart: for each kind of practice-office task (scheduling, registration, charting, claims, "
+                "payments, confidentiality, telephone calls), the share of finished shifts and calls that passed. "
+                "The same figures are in the table below."
+            ),
+            bars=[
+                Bar(
+                    label=f"{figure.kind} · {figure.label}",
+                    value=figure.rate,
+                    note=f"{figure.rate}% ({figure.passed} of {figure.attempts})",
+                )
+                for figure in office.kinds
+            ],
+        )
+    return charts
+
+
 def _score_charts(matrix) -> list[dict]:
-    """A score-distribution chart per quiz of the course, from the matrix already in memory."""
+    """A score-distribution chart per quiz of the course, from the bands counted in the database."""
     charts = []
-    for step, scores in matrix.quiz_scores():
-        bands = score_bands([float(score) for score in scores])
+    for step, bands, count in matrix.quiz_bands():
         charts.append(
             {
                 "step": step,
                 "bands": bands,
-                "count": len(scores),
+                "count": count,
                 "svg": horizontal_bar_chart(
                     chart_id=f"scores-{step.page.pk}",
                     title=f"Scores on {step.page.title}",
                     description=(
-                        f"Bar chart: how many of the {len(scores)} trainees with a score on this quiz fall in each "
+                        f"Bar chart: how many of the {count} trainees with a score on this quiz fall in each "
                         "20-point band. The same figures are in the table below the chart."
                     ),
-                    bars=[Bar(label=f"{label}%", value=count, note=str(count)) for label, count in bands],
-                    maximum=max((count for _label, count in bands), default=0) or 1,
+                    bars=[Bar(label=f"{label}%", value=n, note=str(n)) for label, n in bands],
+                    maximum=max((n for _label, n in bands), default=0) or 1,
                     unit="",
                 ),
             }
@@ -294,3 +338,10 @@ def audit_review(request):
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "reports/audit_review.html", {"page_obj": page, "action": action})
+
+
+@access(SUPERVISOR)
+def organisation_summary(request):
+    """Every cohort the user may see (all of them for an administrator) × its assigned courses."""
+    summary = selectors.organisation_summary(user=request.user)
+    return render(request, "reports/organisation_summary.html", {"summary": summary})

@@ -210,6 +210,10 @@ CERTIFICATE_RENEWAL_WINDOW_DAYS = 30
 CERTIFICATE_RENDER_TIMEOUT_SECONDS = env_int("CERTIFICATE_RENDER_TIMEOUT_SECONDS", 20)
 # Time on task counted for one quiz attempt, shift or call at most (a tab left open is not study time).
 PROGRESS_MAX_SECONDS_PER_ATTEMPT = 2 * 60 * 60
+# HIPAA keeps required documentation (training included) six years from its creation or the date it
+# was last in effect, whichever is later (45 CFR 164.530(j)(2)); a state or employer may ask for more.
+# `purge_training_records` never removes a record sooner (coursesite/reports/retention.py).
+TRAINING_RECORD_RETENTION_YEARS = env_int("TRAINING_RECORD_RETENTION_YEARS", 6)
 # Open Badges 3.0 credentials are signed with Ed25519: base64url of a 32-byte seed. Empty here means a
 # fixed development key (certificates/badges.py); production refuses to start without its own.
 OPEN_BADGES_SIGNING_KEY = env_str("OPEN_BADGES_SIGNING_KEY", "")

@@ -155,6 +155,7 @@ class Action(enum.StrEnum):
     APPEAL = "appeal"
     SEND_TO_CORRECT_PAYER = "send_to_correct_payer"
     OBTAIN_AUTHORIZATION = "obtain_retro_auth_or_appeal"
+    NONE_PRIOR_PAYER = "none_prior_payer_settled"  # OA-23 on a secondary remittance: already posted
 
 
 class PatientOwes(enum.StrEnum):
@@ -337,6 +338,13 @@ CARCS["119"].actions[GroupCode.PR] = (Action.BILL_PATIENT, PatientOwes.YES)
 # Coverage that lapsed: as PR the patient is self-pay for that service.
 CARCS["27"].actions[GroupCode.PR] = (Action.BILL_PATIENT, PatientOwes.YES)
 CARCS["26"].actions[GroupCode.PR] = (Action.BILL_PATIENT, PatientOwes.YES)
+# On a secondary payer's remittance: the part the primary payer already paid or adjusted (task B6).
+CARCS["23"] = CarcRule(
+    "23",
+    "Already settled by the prior payer's payment and adjustments",
+    {GroupCode.OA: (Action.NONE_PRIOR_PAYER, PatientOwes.NO), GroupCode.CO: (Action.NONE_PRIOR_PAYER, PatientOwes.NO)},
+    "Nothing to post: the primary's payment and write-offs are already on the ledger.",
+)
 
 
 def carc_rule(carc: str) -> CarcRule:

@@ -9,7 +9,11 @@ Posting rules:
 * the paid amount becomes a payer payment; PR amounts move to the patient as memos
   (:class:`TransferToPatient`), never write-offs; CO/OA/PI amounts whose oracle action is a
   write-off are written off; a denial that must be worked (corrected, appealed, sent to the
-  right payer...) is left open with the insurance and returned as a follow-up.
+  right payer...) is left open with the insurance and returned as a follow-up;
+* a secondary payer's remittance (CLP02 = 2, task B6) pays down what the primary left to the patient:
+  its payment is posted against the patient's share (the ledger has no third bucket), naming the
+  secondary remittance; its OA-23 (the primary's impact) and remaining PR amounts are already on the
+  ledger from the primary's posting, so they post nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from decimal import Decimal
 
 from .codes import Action, GroupCode, PatientOwes, carc_rule
 from .ledger import Adjustment, Entry, Ledger, LedgerError, Party, Payment, PaymentMethod, TransferToPatient
-from .remittance import RemitClaim, RemitLine, Remittance
+from .remittance import ClaimStatus, RemitClaim, RemitLine, Remittance
 
 WRITE_OFF_ACTIONS = frozenset({Action.CONTRACTUAL_WRITE_OFF, Action.WRITE_OFF})
 
@@ -123,7 +127,7 @@ def _check_line(ledger: Ledger, remittance: Remittance, claim: RemitClaim, line:
     if any(e.reference == reference for e in already):
         raise DuplicatePaymentError(f"remittance {reference} was already posted for line {line.line_id}")
     earlier_payments = [e for e in already if isinstance(e, Payment) and e.payer is Party.INSURANCE]
-    if line.paid > 0 and earlier_payments:
+    if line.paid > 0 and earlier_payments and claim.status is not ClaimStatus.SECONDARY:
         raise DuplicatePaymentError(
             f"line {line.line_id} was already paid by the payer ({earlier_payments[0].reference}); "
             "posting this payment would pay it twice: refund or ask the payer to recoup"
@@ -136,6 +140,13 @@ def _line_entries(remittance: Remittance, claim: RemitClaim, line: RemitLine) ->
     common = {"posted_on": remittance.paid_on, "charge_id": line.line_id, "reference": reference}
     entries: list[Entry] = []
     follow_ups: list[FollowUp] = []
+    method = PaymentMethod.EFT if remittance.method == "ACH" else PaymentMethod.CHECK
+    if claim.status is ClaimStatus.SECONDARY:
+        if line.paid > 0:
+            entries.append(
+                Payment(entry_id=f"{prefix}-pay", amount=line.paid, payer=Party.PATIENT, method=method, **common)
+            )
+        return entries, follow_ups
     if line.paid > 0:
         method = PaymentMethod.EFT if remittance.method == "ACH" else PaymentMethod.CHECK
         entries.append(

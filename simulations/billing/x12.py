@@ -110,8 +110,38 @@ def _person_segments(entity: str, person: Person, *, id_qualifier: str = "", ide
     ]
 
 
-def claim_to_837p(claim: Claim, *, envelope: Envelope) -> str:
-    """The claim as an 837P 005010X222A1 interchange (one billing provider, one claim)."""
+@dataclass(frozen=True, kw_only=True)
+class OtherPayer:
+    """The primary payer's adjudication, carried by a secondary claim (loops 2320/2330 and 2430)."""
+
+    payer_name: str
+    payer_id: str
+    member_id: str
+    group_number: str
+    adjudicated_on: date
+    lines: dict[str, tuple[Decimal, tuple[Cas, ...]]]  # line reference -> (paid, CAS adjustments)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((paid for paid, _ in self.lines.values()), ZERO)
+
+
+def _cas_segments(adjustments: tuple[Cas, ...] | list[Cas]) -> list[str]:
+    out = []
+    for group in GroupCode:
+        triplets = [a for a in adjustments if a.group is group]
+        for start in range(0, len(triplets), 6):  # a CAS segment holds at most six reasons
+            chunk = triplets[start : start + 6]
+            out.append(_segment("CAS", str(group), *[f for a in chunk for f in (a.carc, _amount(a.amount), "")]))
+    return out
+
+
+def claim_to_837p(claim: Claim, *, envelope: Envelope, other_payer: OtherPayer | None = None) -> str:
+    """The claim as an 837P 005010X222A1 interchange (one billing provider, one claim).
+
+    With ``other_payer`` the claim goes to a secondary payer (SBR01 = S) and carries the primary's
+    adjudication: 2320 (SBR, AMT*D paid, OI), 2330A/B (other subscriber and payer), and per line 2430
+    (SVD paid, CAS adjustments, DTP*573 adjudication date)."""
     if not claim.lines:
         raise X12Error("a claim needs at least one service line")
     if not 1 <= len(claim.diagnoses) <= len(DIAGNOSIS_LETTERS):
@@ -139,7 +169,18 @@ def claim_to_837p(claim: Claim, *, envelope: Envelope) -> str:
         _segment("N4", _clean(billing.address.city), billing.address.state, billing.address.zip_code),
         _segment("REF", "EI", billing.tax_id),
         _segment("HL", "2", "1", "22", "0" if is_self else "1"),
-        _segment("SBR", "P", "18" if is_self else "", _clean(claim.group_number), "", "", "", "", "", "CI"),
+        _segment(
+            "SBR",
+            "S" if other_payer else "P",
+            "18" if is_self else "",
+            _clean(claim.group_number),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "CI",
+        ),  # fmt: skip
         *_person_segments("IL", claim.insured, id_qualifier="MI", identifier=claim.member_id)[: 4 if is_self else 3],
         _segment("NM1", "PR", "2", _clean(claim.payer_name), "", "", "", "", "PI", claim.payer_id),
     ]
@@ -177,6 +218,28 @@ def claim_to_837p(claim: Claim, *, envelope: Envelope) -> str:
                 "NM1", "82", "1", _clean(rendering.name), _clean(rendering.first_name), "", "", "", "XX", rendering.npi
             )
         )
+    if other_payer is not None:
+        missing = [line.line_id for line in claim.lines if line.line_id not in other_payer.lines]
+        if missing:
+            raise X12Error(f"the primary's remittance has no line {', '.join(missing)}")
+        body += [
+            _segment("SBR", "P", str(claim.relationship), _clean(other_payer.group_number), "", "", "", "", "", "CI"),
+            _segment("AMT", "D", _amount(other_payer.paid)),
+            _segment("OI", "", "", "Y", "", "", "Y"),
+            _segment(
+                "NM1",
+                "IL",
+                "1",
+                _clean(claim.insured.last_name),
+                _clean(claim.insured.first_name),
+                "",
+                "",
+                "",
+                "MI",
+                _clean(other_payer.member_id),
+            ),  # fmt: skip
+            _segment("NM1", "PR", "2", _clean(other_payer.payer_name), "", "", "", "", "PI", other_payer.payer_id),
+        ]
     for number, line in enumerate(claim.lines, 1):
         if not 1 <= len(line.pointers) <= MAX_POINTERS:
             raise X12Error(f"line {line.line_id}: 1 to 4 diagnosis pointers")
@@ -202,6 +265,11 @@ def claim_to_837p(claim: Claim, *, envelope: Envelope) -> str:
             _segment("DTP", "472", "D8", _d8(line.service_date)),
             _segment("REF", "6R", _clean(line.line_id)),
         ]
+        if other_payer is not None:
+            paid, adjustments = other_payer.lines[line.line_id]
+            body.append(_segment("SVD", other_payer.payer_id, _amount(paid), procedure, "", str(line.units)))
+            body += _cas_segments(adjustments)
+            body.append(_segment("DTP", "573", "D8", _d8(other_payer.adjudicated_on)))
     return _wrap(envelope, "HC", "005010X222A1", "837", body)
 
 

@@ -7,11 +7,12 @@ the shift whatever the points (see `grade`).
 
 One module per part of the office registers its checks: `frontoffice` (scheduling, registration,
 charting), `calendar` (recurring series, provider blocks), `billing` (claims, remittances, ledger),
-`accounts` (copays, deposit, statements, refunds, payment plans, hand-posted ERAs), `registration`
-(coverages and their order). Import this package, not the modules.
+`claims` (denials, corrected and secondary claims, the scrubbing batch), `accounts` (copays, deposit,
+statements, refunds, payment plans, hand-posted ERAs), `registration` (coverages and their order).
+Import this package, not the modules.
 """
 
-from . import accounts, billing, calendar, frontoffice, registration  # noqa: F401  (importing registers their checks)
+from . import accounts, billing, calendar, claims, frontoffice, registration  # noqa: F401  (importing registers their checks)
 from .core import CHECKS, GradingInput, Outcome, check, grade, normalise, resolve_patient, word_diff
 
 __all__ = ["CHECKS", "GradingInput", "Outcome", "check", "grade", "normalise", "resolve_patient", "word_diff"]

@@ -25,6 +25,8 @@ class GradingInput:
     accounts: dict = field(default_factory=dict)
     # provider blocks (calendar_selectors.calendar_grading_data); appointments carry their "series" id
     calendar: dict = field(default_factory=dict)
+    # claim follow-up: claims by scenario key, denial work, links, defect marks (claims_selectors.claims_grading_data)
+    claims: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,17 @@
 Dependencies run one way: `sandbox` (a trainee's shift and its office rows) → `billing` (its ledger,
 claims and remittances) → `accounts` (desk receipts, payment plans,
 statements, deposit counts) → `scenario` (the authored definitions and the course step) →
-`coursesite.progress` / `coursesite.people`; `call` (phone-call steps and a trainee's sessions) stands
-beside them; `calendar` (recurring series and provider blocks) and `coverage` (a patient's primary and
-secondary plans) hang off `sandbox`.
+`coursesite.progress` / `coursesite.people`; `claims` (replacement/void/secondary links, denial work,
+marked defects) → `billing`; `call` (phone-call steps and a trainee's sessions) stands beside them;
+`calendar` (recurring series and provider blocks) and `coverage` (a patient's primary and secondary
+plans) hang off `sandbox`.
 """
 
 from .accounts import DepositCount, PaymentPlan, Receipt, Statement, StatementRun
 from .billing import Claim, ClaimLine, LedgerEntry, Remittance
 from .calendar import AppointmentSeries, ProviderBlock, SeriesOccurrence
 from .call import CallPage, CallSession, CallStep
+from .claims import ClaimLink, DefectMark, DenialWork
 from .coverage import Coverage
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
 from .scenario import OfficeTemplate, Scenario, SimulationPage
@@ -28,6 +30,9 @@ __all__ = [
     "Claim",
     "ClaimLine",
     "Coverage",
+    "ClaimLink",
+    "DefectMark",
+    "DenialWork",
     "LedgerEntry",
     "OfficeTemplate",
     "PaymentPlan",

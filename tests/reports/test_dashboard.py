@@ -94,7 +94,8 @@ def test_the_attention_list_reads_a_fixed_number_of_queries(cohort, quiz_course,
             items = cohort_needs_attention(cohort=cohort)
         counts.append(len(queries))
     assert len(items) == 32
-    assert counts[0] == counts[1] <= 7, counts
+    # Trainee ids, assignments, overrides, passes, live steps, failures, names of those listed, nudges.
+    assert counts[0] == counts[1] <= 8, counts
 
 
 def test_the_svg_chart_escapes_titles_and_names_itself_for_screen_readers():

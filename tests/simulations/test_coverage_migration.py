@@ -1,4 +1,4 @@
-"""Migration 0006 (patient_coverages) moves each patient's single insurance into a primary Coverage row, and back."""
+"""Migration 0007 (patient_coverages) moves each patient's single insurance into a primary Coverage row, and back."""
 
 import pytest
 from django.db import connection
@@ -6,7 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from simulations.models import Coverage
 
-BEFORE = [("simulations", "0005_calendar_series_and_provider_blocks")]
+BEFORE = [("simulations", "0006_claim_followup")]
 FIELDS = ("patient__key", "payer_key", "member_id", "group_number", "relationship", "subscriber_first_name",
           "subscriber_last_name", "subscriber_dob", "subscriber_sex")  # fmt: skip
 

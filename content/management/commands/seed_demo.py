@@ -76,6 +76,15 @@ class Command(BaseCommand):
             completion_record(
                 learner=user, step=lesson, course=course, seconds=lesson.estimated_minutes * 60, seconds_keep="max"
             )
+        if steps:
+            # Part-way trainees have had a first, hasty go at the office: the shift submitted without the
+            # work and the call answered with the first non-model reply, so the supervisor's office charts
+            # show a spread rather than only the finished trainee's full marks.
+            for step in steps_in_order:
+                if isinstance(step, SimulationPage) and not Shift.objects.filter(learner=user, page=step).exists():
+                    shift_submit(shift=shift_start(learner=user, page=step, seed=f"demo-{user.pk}"))
+                elif isinstance(step, CallPage) and not CallSession.objects.filter(learner=user, page=step).exists():
+                    _call_work_hastily(call_session_start(learner=user, page=step))
         if steps is None:
             for step in steps_in_order:
                 if isinstance(step, QuizPage) and not Attempt.objects.filter(learner=user, quiz=step).exists():
@@ -113,6 +122,30 @@ class Command(BaseCommand):
                     "granted_by": supervisor,
                 },
             )
+
+
+def _call_work_hastily(session: CallSession) -> CallSession:
+    """Answer a call with the first acceptable-or-poor (never critical) reply at each node, through the
+    call screen's own service, then finish it."""
+    from simulations import call_services
+    from simulations.calls import Quality, ideal_path
+    from simulations.calls_registry import call_definition
+
+    definition = call_definition(session.call_id)
+    _choices, notes = ideal_path(definition, session.variant or None)
+    while True:
+        transcript = call_services.call_transcript(session=session, definition=definition)
+        if transcript.finished:
+            return call_services.call_session_finish(session=session)
+        node = definition.nodes[transcript.current_node]
+        step = len(transcript.turns) + 1
+        if node.note is not None:
+            note = notes.get(node.id, "Spoke with the caller; will follow up.")
+            session = call_services.call_session_choose(session=session, step=step, note=note)
+            continue
+        hasty = [c for c in node.choices if c.quality in (Quality.ACCEPTABLE, Quality.POOR)]
+        choice = (hasty or [c for c in node.choices if c.quality != Quality.CRITICAL] or list(node.choices))[0]
+        session = call_services.call_session_choose(session=session, step=step, choice_id=choice.id)
 
 
 def _demo_course() -> CoursePage | None:

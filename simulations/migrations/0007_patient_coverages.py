@@ -59,7 +59,7 @@ def patients_from_coverages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("simulations", "0005_calendar_series_and_provider_blocks"),
+        ("simulations", "0006_claim_followup"),
     ]
 
     operations = [
