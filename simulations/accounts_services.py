@@ -41,6 +41,7 @@ from .models import (
     Statement,
     StatementRun,
 )
+from .registration import primary_coverage
 from .services import OfficeActionError, _require_open, action_log_write
 
 MAX_PLAN_START_DAYS = 31
@@ -415,10 +416,11 @@ def _era_seed(shift: Shift, patient: Patient, era: dict) -> None:
         shift=shift, key=f"era-{era['claim']}", patient=patient, provider_key=era.get("provider", "okafor"),
         type_key="follow-up", date=service_date, start=time(9, 0), minutes=15, status=Appointment.Status.ARRIVED,
     )  # fmt: skip
+    coverage = primary_coverage(patient)  # the seeded ERA answers a claim billed to the primary plan
     claim = Claim.objects.create(
         shift=shift, patient=patient, appointment=visit, number=str(era["claim"]), status=Claim.Status.ADJUDICATED,
-        payer_key=patient.payer_key, member_id=patient.member_id, group_number=patient.group_number,
-        relationship=patient.relationship, diagnoses=list(era.get("diagnoses") or ["Z00.00"]),
+        payer_key=coverage.payer_key, member_id=coverage.member_id, group_number=coverage.group_number,
+        relationship=coverage.relationship, diagnoses=list(era.get("diagnoses") or ["Z00.00"]),
         service_date=service_date, scrub_at_submission=[],
         created_at=datetime.combine(service_date, time(17, 0), tzinfo=shift.clock_start.tzinfo),
     )  # fmt: skip
@@ -436,12 +438,12 @@ def _era_seed(shift: Shift, patient: Patient, era: dict) -> None:
         remit_lines.append(RemitLine(line_id=line_id, service_date=service_date, code=line["code"], charge=charge,
                                      paid=paid, allowed=paid + pr, adjustments=cas,
                                      units=int(line.get("units", 1))))  # fmt: skip
-    payer = shift.office["payers"][patient.payer_key]
+    payer = shift.office["payers"][coverage.payer_key]
     remit = DomainRemittance(
         payer_id=payer["plan"]["payer_id"], payer_name=payer["name"], payee_name=shift.office["practice"]["name"],
         payee_npi=str(shift.office["practice"]["billing"]["npi"]), trace_number=str(era["trace"]), paid_on=paid_on,
         claims=(RemitClaim(claim_id=claim.number, payer_claim_number=f"P{era['trace']}", status=ClaimStatus.PRIMARY,
-                           member_id=patient.member_id, patient_last_name=patient.last_name,
+                           member_id=coverage.member_id, patient_last_name=patient.last_name,
                            patient_first_name=patient.first_name, lines=tuple(remit_lines)),),
     )  # fmt: skip
     errors = remit.balancing_errors()

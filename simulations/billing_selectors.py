@@ -11,10 +11,21 @@ from .billing.posting import denial_guidance
 from .models import Claim, ClaimLine, LedgerEntry, Patient, Remittance, Shift
 
 ZERO = Decimal("0.00")
+# Our own wording for the coordination-of-benefits boxes (not NUCC text; see nucc.org for the manual).
+COB_BOX_INSTRUCTIONS = {
+    "9": "Other insured's name: the subscriber of the patient's secondary plan, when there is one.",
+    "9a": "Other insured's policy or group number.",
+    "9d": "Name of the other (secondary) plan.",
+    "11a": "Insured's date of birth (MM DD YYYY) and sex: the subscriber's, not the patient's, when they differ.",
+    "11d": "Is there another health benefit plan? Yes means box 9 must be completed.",
+}
 
 
 def claim_in_shift(*, shift: Shift, claim_id: int) -> Claim:
-    return get_object_or_404(Claim.objects.for_shift(shift).select_related("patient", "appointment"), pk=claim_id)
+    return get_object_or_404(
+        Claim.objects.for_shift(shift).select_related("patient", "appointment").prefetch_related("patient__coverages"),
+        pk=claim_id,
+    )
 
 
 def remittance_for_claim(*, shift: Shift, claim: Claim) -> Remittance:
@@ -75,18 +86,37 @@ def ledger_view(*, shift: Shift, patient: Patient) -> LedgerView:
 
 def claim_boxes(*, shift: Shift, claim: Claim, lines: list[ClaimLine]) -> list[tuple[str, str, str]]:
     """(box, our instruction, what the claim holds) for the boxes this office fills."""
+    from .billing_services import billed_coverage
+    from .registration import secondary_coverage
+
     patient = claim.patient
     payer = shift.office["payers"].get(claim.payer_key, {})
     billing = shift.office["practice"]["billing"]
+    insured = billed_coverage(claim)
+    other = secondary_coverage(patient)
+    if other is not None and insured is not None and other.pk == insured.pk:
+        other = None  # a claim billed to the secondary names no further plan here
+    insured_name = f"{insured.subscriber_last_name}, {insured.subscriber_first_name}" if insured else "(blank)"
+    insured_dob = (
+        f"{insured.subscriber_dob:%m %d %Y} · {insured.subscriber_sex or '(sex blank)'}"
+        if insured and insured.subscriber_dob
+        else "(blank)"
+    )
     values = {
         "1": f"{payer.get('name', '')} ({payer.get('kind', '')})",
         "1a": claim.member_id or "(blank)",
         "2": f"{patient.last_name}, {patient.first_name}",
         "3": f"{patient.dob:%m %d %Y} · {patient.get_sex_display()}",
-        "4": f"{patient.last_name}, {patient.first_name}" if claim.relationship == "self" else "(see registration)",
+        "4": insured_name,
         "5": patient.address or "(blank)",
-        "6": claim.relationship or "(blank)",
+        "6": f"{claim.relationship} ({insured.x12_relationship})" if insured else (claim.relationship or "(blank)"),
+        "7": patient.address or "(blank)",
+        "9": f"{other.subscriber_last_name}, {other.subscriber_first_name}" if other else "(blank: no other plan)",
+        "9a": f"{other.member_id} · group {other.group_number or '—'}" if other else "(blank)",
+        "9d": shift.office["payers"].get(other.payer_key, {}).get("name", other.payer_key) if other else "(blank)",
         "11": claim.group_number or "(blank)",
+        "11a": insured_dob,
+        "11d": "Yes (complete box 9)" if other else "No",
         "12": "Signature on file",
         "13": "Signature on file",
         "21": " ".join(f"{letter}. {code}" for letter, code in zip("ABCDEFGHIJKL", claim.diagnoses, strict=False))
@@ -100,7 +130,8 @@ def claim_boxes(*, shift: Shift, claim: Claim, lines: list[ClaimLine]) -> list[t
         "28": str(sum((line.charge for line in lines), ZERO)),
         "33": f"{shift.office['practice']['name']} · NPI {billing['npi']}",
     }
-    return [(box, BOX_INSTRUCTIONS.get(box, ""), value) for box, value in values.items()]
+    instructions = {**COB_BOX_INSTRUCTIONS, **BOX_INSTRUCTIONS}
+    return [(box, instructions.get(box, ""), value) for box, value in values.items()]
 
 
 def remittance_view(*, remittance: Remittance) -> list[dict]:

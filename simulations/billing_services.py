@@ -30,7 +30,8 @@ from .billing.money import MoneyError, money
 from .billing.plans import PlanRules
 from .billing.remittance import Cas, ClaimStatus, RemitClaim, RemitLine
 from .billing.remittance import Remittance as DomainRemittance
-from .models import Appointment, Claim, ClaimLine, LedgerEntry, Patient, Remittance, Shift
+from .models import Appointment, Claim, ClaimLine, Coverage, LedgerEntry, Patient, Remittance, Shift
+from .registration import primary_coverage
 from .services import OfficeActionError, _require_open, action_log_write
 
 DIAGNOSIS_LETTERS = "ABCDEFGHIJKL"
@@ -43,15 +44,20 @@ SEXES = {"F": Sex.FEMALE, "M": Sex.MALE}
 
 
 def plan_rules(*, rules: dict, patient: Patient) -> PlanRules | None:
-    """The patient's plan as billing.plans.PlanRules, from the shift's payer snapshot (None: self-pay)."""
-    payer = rules["payers"].get(patient.payer_key) or {}
+    """The patient's primary plan as billing.plans.PlanRules, from the shift's payer snapshot (None: self-pay
+    or a payer the office does not bill)."""
+    if getattr(patient, "pk", None) is None and hasattr(patient, "payer_key"):
+        coverage = patient  # a plan named directly ({payer_key, member_id}, e.g. claims_plans.claim_plan)
+    else:
+        coverage = primary_coverage(patient)
+    payer = (rules["payers"].get(coverage.payer_key) or {}) if coverage else {}
     plan = payer.get("plan")
     if not plan:
         return None
     return PlanRules(
         payer_id=plan["payer_id"],
         payer_name=payer["name"],
-        member_id=patient.member_id,
+        member_id=coverage.member_id,
         effective_from=date.fromisoformat(str(plan["coverage_from"])),
         covered_codes=frozenset(plan["contracted_fees"]),
         auth_required_codes=frozenset(plan.get("auth_required") or []),
@@ -75,6 +81,28 @@ def _address(text: str, billing: dict) -> Address:
     )
 
 
+def billed_coverage(claim: Claim) -> Coverage | None:
+    """The coverage the claim was billed to: the patient's plan with the claim's payer and member id."""
+    return next(
+        (c for c in claim.patient.coverages.all() if (c.payer_key, c.member_id) == (claim.payer_key, claim.member_id)),
+        None,
+    )
+
+
+def _insured(*, claim: Claim, patient_person: Person) -> Person:
+    """Box 4 / 7 / 11a and loop 2010BA: the subscriber of the billed plan (the patient when "self")."""
+    coverage = billed_coverage(claim)
+    if coverage is None or claim.relationship == "self" or coverage.subscriber_dob is None:
+        return patient_person
+    return Person(
+        last_name=coverage.subscriber_last_name,
+        first_name=coverage.subscriber_first_name,
+        birth_date=coverage.subscriber_dob,
+        sex=SEXES.get(coverage.subscriber_sex, Sex.UNKNOWN),
+        address=patient_person.address,  # box 7: the office records one address per household
+    )
+
+
 def claim_domain(*, shift: Shift, claim: Claim, lines: list[ClaimLine]) -> DomainClaim:
     """The stored claim as a billing.claims.Claim (box by box)."""
     billing = shift.office["practice"]["billing"]
@@ -90,7 +118,7 @@ def claim_domain(*, shift: Shift, claim: Claim, lines: list[ClaimLine]) -> Domai
     return DomainClaim(
         claim_id=claim.number,
         patient=person,
-        insured=person,
+        insured=_insured(claim=claim, patient_person=person),
         relationship=RELATIONSHIPS.get(claim.relationship, Relationship.OTHER),
         member_id=claim.member_id,
         group_number=claim.group_number,
@@ -251,6 +279,7 @@ def charges_capture(*, shift: Shift, appointment: Appointment, lines: list[dict]
         raise OfficeActionError("Charges are captured only for a visit that took place (the patient arrived).")
     if Claim.objects.for_shift(shift).filter(appointment=appointment).exists():
         raise OfficeActionError("Charges for this visit were already captured; open its claim instead.")
+    coverage = primary_coverage(patient)
     if plan_rules(rules=shift.office, patient=patient) is None:
         raise OfficeActionError("The patient has no insurance plan on file: this visit is not billed to a payer.")
     problems = fee_sheet_problems(patient=patient, lines=lines)
@@ -263,8 +292,8 @@ def charges_capture(*, shift: Shift, appointment: Appointment, lines: list[dict]
                 diagnoses.append(icd10_normalise(dx))
     number = f"C{shift.pk}-{Claim.objects.for_shift(shift).count() + 1}"
     claim = Claim.objects.create(
-        shift=shift, patient=patient, appointment=appointment, number=number, payer_key=patient.payer_key,
-        member_id=patient.member_id, group_number=patient.group_number, relationship=patient.relationship,
+        shift=shift, patient=patient, appointment=appointment, number=number, payer_key=coverage.payer_key,
+        member_id=coverage.member_id, group_number=coverage.group_number, relationship=coverage.relationship,
         diagnoses=diagnoses, prior_authorization=appointment.auth_number, service_date=appointment.date,
         created_at=shift.now,
     )  # fmt: skip

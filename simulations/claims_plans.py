@@ -1,10 +1,8 @@
 """Which plan a claim goes to, and the patient's other coverage: the two places where the claim
 follow-up screens read coverage (tasks B5, B6, P4).
 
-`other_coverage` is the ONE function that knows where a patient's secondary insurance lives. Until
-the front office's secondary-coverage model exists it reads the scenario's
-`setup.other_coverage` (see content/FORMAT.md); at merge, point it at that model and nothing else
-changes.
+`other_coverage` is the ONE function that knows where a patient's secondary insurance lives: the
+registered secondary Coverage row, or else the scenario's `setup.other_coverage` (see content/FORMAT.md).
 """
 
 from dataclasses import replace
@@ -17,7 +15,20 @@ from .models import Patient, Shift
 
 
 def other_coverage(*, shift: Shift, patient: Patient) -> dict | None:
-    """The patient's other (secondary) plan: {payer, member_id, group_number, relationship}, or None."""
+    """The patient's other (secondary) plan: {payer, member_id, group_number, relationship}, or None.
+
+    The registered secondary Coverage (simulations/models/coverage.py) when there is one; otherwise a
+    scenario's `setup.other_coverage` (plans the scenario adds for this shift only)."""
+    from .registration import secondary_coverage
+
+    registered = secondary_coverage(patient)
+    if registered is not None:
+        return {
+            "payer": registered.payer_key,
+            "member_id": registered.member_id,
+            "group_number": registered.group_number,
+            "relationship": registered.relationship,
+        }
     for item in shift.variant.get("setup", {}).get("other_coverage") or []:
         if item.get("patient") == patient.key:
             return {

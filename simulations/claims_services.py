@@ -35,6 +35,7 @@ from .billing_services import (
 )
 from .claims_plans import claim_plan, other_coverage
 from .models import Claim, ClaimLine, ClaimLink, DefectMark, DenialWork, Remittance, Shift
+from .registration import primary_coverage
 from .services import OfficeActionError, _require_open, action_log_write
 
 MIN_APPEAL_REASON = 20
@@ -289,9 +290,11 @@ def primary_remit(*, shift: Shift, claim: Claim) -> RemitClaim | None:
 def _member_id_known(shift: Shift, claim: Claim) -> str:
     """The member ID the payer has on file (registration's, or the other coverage's for a secondary)."""
     coverage = other_coverage(shift=shift, patient=claim.patient)
-    if coverage and coverage["payer"] == claim.payer_key and claim.payer_key != claim.patient.payer_key:
+    primary = primary_coverage(claim.patient)
+    primary_payer = primary.payer_key if primary else "selfpay"
+    if coverage and coverage["payer"] == claim.payer_key and claim.payer_key != primary_payer:
         return coverage["member_id"]
-    return claim.patient.member_id
+    return primary.member_id if primary else ""
 
 
 def _scrubbed(*, shift: Shift, claim: Claim, plan):
@@ -303,6 +306,7 @@ def _scrubbed(*, shift: Shift, claim: Claim, plan):
         .exclude(pk=claim.pk)
         .exclude(status=Claim.Status.DRAFT)
         .select_related("patient")
+        .prefetch_related("patient__coverages")  # each claim's insured (claim_domain) without a query per claim
     )
     earlier_lines: dict[int, list[ClaimLine]] = {c.pk: [] for c in earlier_claims}
     for line in ClaimLine.objects.for_shift(shift).filter(claim__in=earlier_claims).order_by("position"):

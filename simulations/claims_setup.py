@@ -31,6 +31,7 @@ from .billing.remittance import Cas, ClaimStatus, RemitLine
 from .billing_services import claim_domain, entry_row, remittance_json
 from .claims_plans import claim_plan
 from .models import Appointment, Claim, ClaimLine, LedgerEntry, Patient, Remittance, Shift
+from .registration import primary_coverage
 
 STATUSES = ("draft", "remitted", "posted")
 
@@ -79,10 +80,11 @@ def _claim_build(*, shift: Shift, patient: Patient, item: dict, number: int, his
         auth_number=item.get("prior_authorization", ""),
     )  # fmt: skip
     claim_number = f"C{shift.pk}-{number}"
+    coverage = primary_coverage(patient)  # the seeded claim went to the patient's primary plan
     claim = Claim.objects.create(
-        shift=shift, patient=patient, appointment=appointment, number=claim_number, payer_key=patient.payer_key,
-        member_id=item.get("member_id", patient.member_id), group_number=item.get("group_number", patient.group_number),
-        relationship=patient.relationship, diagnoses=list(item["diagnoses"]),
+        shift=shift, patient=patient, appointment=appointment, number=claim_number, payer_key=coverage.payer_key,
+        member_id=item.get("member_id", coverage.member_id), group_number=item.get("group_number", coverage.group_number),
+        relationship=coverage.relationship, diagnoses=list(item["diagnoses"]),
         prior_authorization=item.get("prior_authorization", ""), service_date=service_date,
         created_at=_aware(received - timedelta(days=1)),
     )  # fmt: skip
@@ -113,7 +115,7 @@ def _claim_build(*, shift: Shift, patient: Patient, item: dict, number: int, his
         LedgerEntry.objects.bulk_create([entry_row(c, shift=shift, patient=patient) for c in charges])
         return claim
     domain = claim_domain(shift=shift, claim=claim, lines=lines)
-    plan = claim_plan(shift=shift, payer_key=patient.payer_key, member_id=patient.member_id)
+    plan = claim_plan(shift=shift, payer_key=coverage.payer_key, member_id=coverage.member_id)
     result = adjudicate(domain, plan, received_on=received, history=history)
     denials = {int(k): str(v).split("-", 1) for k, v in (item.get("deny") or {}).items()}
     if denials:

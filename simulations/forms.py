@@ -1,7 +1,5 @@
 from django import forms
 
-from .models import Patient
-
 IDENTIFIERS = [("name", "Full name"), ("dob", "Date of birth"), ("address", "Address"), ("phone", "Phone number")]
 
 
@@ -47,26 +45,6 @@ class CancelForm(forms.Form):
 class SearchForm(forms.Form):
     name = forms.CharField(label="Name (any part)", required=False, max_length=80)
     dob = forms.DateField(label="Date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class RegisterForm(forms.ModelForm):
-    class Meta:
-        model = Patient
-        fields = [
-            "first_name", "last_name", "dob", "sex", "phone", "address", "payer_key", "member_id",
-            "group_number", "relationship",
-        ]  # fmt: skip
-        labels = {"dob": "Date of birth", "payer_key": "Insurance payer", "member_id": "Member ID",
-                  "relationship": "Relationship to the subscriber"}  # fmt: skip
-        widgets = {"dob": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args, rules: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["payer_key"] = forms.ChoiceField(label="Insurance payer", choices=_choices(rules["payers"]))
-        self.fields["relationship"] = forms.ChoiceField(
-            label="Relationship to the subscriber",
-            choices=[("self", "Self"), ("spouse", "Spouse"), ("child", "Child"), ("other", "Other")],
-        )
 
 
 class VerifyForm(forms.Form):

@@ -135,12 +135,16 @@ def office_validate(data: dict) -> None:
             raise OfficeError(f"{where}: duplicate key")
         keys.add(patient["key"])
         parse_date(patient["dob"])
-        insurance = patient.get("insurance")
-        if insurance:
-            if insurance.get("payer") not in payers:
-                raise OfficeError(f"{where}: unknown payer {insurance.get('payer')!r}")
-            if insurance.get("relationship") not in RELATIONSHIPS:
+        plans = patient.get("coverages") or ([patient["insurance"]] if patient.get("insurance") else [])
+        if len(plans) > 2:
+            raise OfficeError(f"{where}: at most two coverages (primary, secondary)")
+        for plan in plans:
+            if plan.get("payer") not in payers:
+                raise OfficeError(f"{where}: unknown payer {plan.get('payer')!r}")
+            if plan.get("relationship") not in RELATIONSHIPS:
                 raise OfficeError(f"{where}: relationship must be one of {sorted(RELATIONSHIPS)}")
+            if plan.get("effective_from"):
+                parse_date(plan["effective_from"])
         for problem in patient.get("problems") or []:
             reason = icd_code_problem(problem.get("code", ""))
             if reason:
@@ -148,6 +152,9 @@ def office_validate(data: dict) -> None:
     for patient in data["patients"]:
         if patient.get("guarantor") and patient["guarantor"] not in keys:
             raise OfficeError(f"patient {patient['key']}: unknown guarantor {patient['guarantor']!r}")
+        for plan in patient.get("coverages") or ([patient["insurance"]] if patient.get("insurance") else []):
+            if plan.get("subscriber") and plan["subscriber"] not in keys:
+                raise OfficeError(f"patient {patient['key']}: unknown subscriber {plan['subscriber']!r}")
 
 
 def office_rules(data: dict) -> dict:

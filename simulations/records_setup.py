@@ -16,12 +16,13 @@ import hashlib
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .models import Disclosure, Patient, RecordDocument, RecordSection, RecordsRequest, Shift
+from .models import Coverage, Disclosure, Patient, RecordDocument, RecordSection, RecordsRequest, Shift
 from .privacy.accounting import EXCLUDED, Basis
 from .privacy.authorization import AuthorizationForm
 from .privacy.deadlines import years_before
 from .privacy.rules import Ask, Authorization, Content, PatientFacts, Request, Requester
 from .privacy.scenarios import RequestCase, scenario_case
+from .registration import primary_coverage
 
 RECORDS_PATIENT_KEY = "records-patient"
 
@@ -152,7 +153,7 @@ def chart_identifiers(patient: Patient) -> dict[str, str]:
     """The identifiers as the chart shows them (what a requester's statements are compared with)."""
     return {
         "name": patient.full_name, "dob": _iso(patient.dob), "address": patient.address, "phone": patient.phone,
-        "member_id": patient.member_id,
+        "member_id": coverage.member_id if (coverage := primary_coverage(patient)) else "",
     }  # fmt: skip
 
 
@@ -229,7 +230,13 @@ def records_build(*, shift: Shift, spec: dict) -> None:
     patient = Patient.objects.create(
         shift=shift, key=RECORDS_PATIENT_KEY, first_name=first, last_name=last, dob=_dob(facts.name, facts.age, today),
         sex="X", phone=f"(555) 010-{1100 + digest % 90:04d}", address=f"{10 + digest % 80} Birch Row, Maple Grove, ST 00501",
-        payer_key="selfpay", member_id=f"MG{digest % 1000000:06d}",
+    )  # fmt: skip
+    # The member ID is one of the identifiers a requester may state; the patient's own plan carries it.
+    insurer = next(p["key"] for p in shift.office["payers"] if p.get("kind") != "self-pay")
+    Coverage.objects.create(
+        shift=shift, patient=patient, rank=Coverage.Rank.PRIMARY, payer_key=insurer, member_id=f"MG{digest % 1000000:06d}",
+        relationship=Coverage.Relationship.SELF, subscriber_first_name=first, subscriber_last_name=last,
+        subscriber_dob=patient.dob, subscriber_sex=patient.sex,
     )  # fmt: skip
     chart_values = chart_identifiers(patient)
     can_state = case.verification.identifiers_checked

@@ -13,6 +13,7 @@ from . import records_selectors, records_services
 from .models import RecordsRequest
 from .privacy.accounting import EXCLUDED, Basis
 from .privacy.rules import ORGANISATIONS, Requester
+from .records_setup import chart_identifiers
 from .services import OfficeActionError
 from .views import _fail, _office, _shift
 
@@ -106,7 +107,7 @@ def office_records_request(request, shift_id: int, request_id: int):
     desk = records_selectors.records_request_desk(shift=shift, request=row)
     pages = records_services.copy_pages(desk.sections)
     context = {
-        "desk": desk, "row": row, "patient": row.patient, "pages": pages,
+        "desk": desk, "row": row, "patient": row.patient, "pages": pages, "chart": chart_identifiers(row.patient),
         "identifiers": list(records_services.IDENTIFIER_LABELS.items()),
         "checks": [(s.value, label) for s, label in records_services.CHECKS.items()],
         "decision_steps": [(s.value, label) for s, label in records_services.DECISION_STEPS.items()],

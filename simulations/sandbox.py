@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from .booking import Block, Booked, booking_problems, provider_hours
-from .models import Appointment, ChartEntry, Patient, ProviderBlock, Shift
+from .models import Appointment, ChartEntry, Coverage, Patient, ProviderBlock, Shift
 from .office import parse_date, parse_time
 
 # How full the calendar is around "today": enough that finding a slot takes looking, not so full that
@@ -14,8 +14,41 @@ from .office import parse_date, parse_time
 FILL_FROM_DAY, FILL_TO_DAY, FILL_RATE = -1, 21, 0.35
 
 
+def patient_coverages(data: dict) -> list[dict]:
+    """A template patient's plans, primary first: `coverages:` (a list) or the older single `insurance:`."""
+    if data.get("coverages"):
+        return list(data["coverages"])
+    return [data["insurance"]] if data.get("insurance") else []
+
+
+def _coverage_rows(shift: Shift, patients: list[dict], by_key: dict[str, Patient]) -> list[Coverage]:
+    """The template's coverages as rows; a `subscriber:` naming another patient gives the subscriber's
+    name, birth date and sex (a child on a parent's plan), otherwise the patient is the subscriber."""
+    people = {p["key"]: p for p in patients}
+    rows = []
+    for data in patients:
+        for rank, plan in enumerate(patient_coverages(data), start=1):
+            subscriber = people.get(plan.get("subscriber") or data["key"], data)
+            rows.append(
+                Coverage(
+                    shift=shift,
+                    patient=by_key[data["key"]],
+                    rank=rank,
+                    payer_key=plan["payer"],
+                    member_id=plan.get("member_id", ""),
+                    group_number=plan.get("group_number", ""),
+                    relationship=plan.get("relationship", "self"),
+                    subscriber_first_name=subscriber["first_name"],
+                    subscriber_last_name=subscriber["last_name"],
+                    subscriber_dob=parse_date(subscriber["dob"]),
+                    subscriber_sex=subscriber["sex"],
+                    effective_from=parse_date(plan["effective_from"]) if plan.get("effective_from") else None,
+                )
+            )
+    return rows
+
+
 def _patient_row(shift: Shift, data: dict) -> Patient:
-    insurance = data.get("insurance") or {}
     return Patient(
         shift=shift,
         key=data["key"],
@@ -29,10 +62,6 @@ def _patient_row(shift: Shift, data: dict) -> Patient:
         preferred_contact=data.get("preferred_contact", ""),
         voicemail_ok=bool(data.get("voicemail_ok")),
         sms_ok=bool(data.get("sms_ok")),
-        payer_key=insurance.get("payer", "selfpay" if not insurance else ""),
-        member_id=insurance.get("member_id", ""),
-        group_number=insurance.get("group_number", ""),
-        relationship=insurance.get("relationship", ""),
         guarantor_key=data.get("guarantor") or "",
         problems=data.get("problems") or [],
     )
@@ -71,6 +100,7 @@ def sandbox_build(*, shift: Shift, patients: list[dict]) -> None:
     rules, setup = shift.office, shift.variant["setup"]
     Patient.objects.bulk_create([_patient_row(shift, p) for p in patients])
     by_key = {p.key: p for p in Patient.objects.for_shift(shift)}
+    Coverage.objects.bulk_create(_coverage_rows(shift, patients, by_key))
     booked: list[Booked] = []
     rows: list[Appointment] = []
     for item in setup.get("appointments") or []:

@@ -12,7 +12,7 @@ from coursesite.people.models import Membership
 
 from .booking import Booked
 from .grading import GradingInput
-from .models import ActionLog, Appointment, ChartEntry, Patient, Shift, SimulationPage
+from .models import ActionLog, Appointment, ChartEntry, Coverage, Patient, Shift, SimulationPage
 
 
 def shift_for_learner(*, learner, shift_id: int) -> Shift:
@@ -110,25 +110,47 @@ def chart_view_data(*, shift: Shift, patient: Patient) -> dict:
     for entry in entries:
         entry.correction_list = corrections.get(entry.pk, [])
     appointments = list(Appointment.objects.for_shift(shift).filter(patient=patient).order_by("date", "start"))
-    return {"entries": [e for e in entries if not e.corrects_id], "appointments": appointments}
+    coverages = list(Coverage.objects.for_shift(shift).filter(patient=patient).order_by("rank"))
+    return {"entries": [e for e in entries if not e.corrects_id], "appointments": appointments, "coverages": coverages}
 
 
 def shift_log(*, shift: Shift) -> list[ActionLog]:
     return list(ActionLog.objects.for_shift(shift).order_by("seq"))
 
 
+def _with_coverages(patients: dict[str, dict], key_by_id: dict[int, str], rows) -> None:
+    """Each patient row gets `coverages` (primary first, as plain data) and, for the registration checks,
+    the primary plan's payer_key / member_id / group_number / relationship ("selfpay" when none)."""
+    from .registration import coverage_state
+
+    for row in patients.values():
+        row.update(coverages=[], payer_key="selfpay", member_id="", group_number="", relationship="")
+    for coverage in rows:
+        row = patients[key_by_id[coverage.patient_id]]
+        row["coverages"].append(coverage_state(coverage))
+        if coverage.rank == Coverage.Rank.PRIMARY:
+            row.update(
+                payer_key=coverage.payer_key,
+                member_id=coverage.member_id,
+                group_number=coverage.group_number,
+                relationship=coverage.relationship,
+            )
+
+
 def grading_input(*, shift: Shift) -> GradingInput:
-    """The shift's end state and log as plain data, in nine queries (four for billing, one for blocks;
-    four more for the patient-account data when the scenario grades it; one more for a privacy scenario's
-    incident reports or break-the-glass grants)."""
+    """The shift's end state and log as plain data, in a fixed number of queries (patients and their
+    coverages, four for billing, one for blocks, five for claim follow-up; four more for the
+    patient-account data when the scenario grades it; one more for a privacy scenario's incident reports
+    or break-the-glass grants; the records desk's rows for a records scenario)."""
     patients = {
         p["key"]: p
         for p in Patient.objects.for_shift(shift).values(
-            "id", "key", "first_name", "last_name", "dob", "sex", "phone", "address", "payer_key", "member_id",
-            "group_number", "relationship", "registered_in_shift", "voicemail_ok", "sms_ok",
+            "id", "key", "first_name", "last_name", "dob", "sex", "phone", "address", "registered_in_shift",
+            "voicemail_ok", "sms_ok",
         )
     }  # fmt: skip
     key_by_id = {p["id"]: k for k, p in patients.items()}
+    _with_coverages(patients, key_by_id, Coverage.objects.for_shift(shift).order_by("patient_id", "rank"))
     appointments = [
         {
             "id": a.pk,

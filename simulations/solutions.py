@@ -44,9 +44,10 @@ def solve_s1(shift):
         shift=shift,
         data={
             "first_name": caller["first_name"], "last_name": caller["last_name"], "dob": date.fromisoformat(caller["dob"]),
-            "sex": caller["sex"], "phone": caller["phone"], "address": caller["address"], "payer_key": caller["payer"],
-            "member_id": caller["member_id"], "group_number": caller["group_number"], "relationship": "self",
+            "sex": caller["sex"], "phone": caller["phone"], "address": caller["address"],
         },
+        coverages=[{"payer_key": caller["payer"], "member_id": caller["member_id"],
+                    "group_number": caller["group_number"], "relationship": "self"}],
     )  # fmt: skip
     days = {["mon", "tue", "wed", "thu", "fri"].index(d) for d in shift.variant["values"]["days"]}
     book_next(
@@ -134,14 +135,43 @@ def solve_r1(shift):
         data={
             "first_name": form["first_name"].upper(), "last_name": form["last_name"], "dob": date.fromisoformat(form["dob"]),
             "sex": form["sex"], "phone": form["phone"].replace("(", "").replace(")", ""), "address": form["address"],
-            "payer_key": form["payer"], "member_id": form["member_id"].replace("-", "").replace(" ", ""),
-            "group_number": form["group_number"], "relationship": form["relationship"],
         },
+        coverages=[{"payer_key": form["payer"], "member_id": form["member_id"].replace("-", "").replace(" ", ""),
+                    "group_number": form["group_number"], "relationship": form["relationship"],
+                    "subscriber_first_name": form["sub_first"], "subscriber_last_name": form["sub_last"],
+                    "subscriber_dob": date.fromisoformat(form["sub_dob"]), "subscriber_sex": form["sub_sex"]}],
+    )  # fmt: skip
+
+
+def r2_coverage(card: dict) -> dict:
+    """A card from the R2 intake form as the registration screen takes it."""
+    fields = ["payer_key", "member_id", "group_number", "relationship", "subscriber_first_name", "subscriber_last_name",
+              "subscriber_sex"]  # fmt: skip
+    return {
+        **{name: card[name] for name in fields},
+        "subscriber_dob": date.fromisoformat(card["subscriber_dob"]),
+        "effective_from": date.fromisoformat(card["effective_from"]),
+    }
+
+
+def solve_r2(shift):
+    """Register the child with the plan the coordination-of-benefits rules make primary first."""
+    values = shift.variant["values"]
+    child = values["child"]
+    services.patient_search_record(
+        shift=shift, name=child["last_name"], dob=date.fromisoformat(child["dob"]), results=0
+    )
+    services.patient_register(
+        shift=shift,
+        data={"first_name": child["first_name"], "last_name": child["last_name"], "dob": date.fromisoformat(child["dob"]),
+              "sex": child["sex"], "phone": child["phone"], "address": child["address"]},
+        coverages=[r2_coverage(values["primary"]), r2_coverage(values["secondary"])],
     )  # fmt: skip
 
 
 SOLUTIONS = {
     "r1-register-from-intake": solve_r1,
+    "r2-birthday-rule": solve_r2,
     "c5-file-lab-report": solve_c5,
     "s6-red-flag-call": solve_s6,
     "s4-no-show": solve_s4,

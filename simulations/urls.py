@@ -9,6 +9,7 @@ from . import (
     claims_views,
     incident_views,
     records_views,
+    registration_views,
     views,
 )
 
@@ -23,7 +24,7 @@ urlpatterns = [
         name="office_appointment",
     ),
     path("office/shifts/<int:shift_id>/patients/", views.office_patients, name="office_patients"),
-    path("office/shifts/<int:shift_id>/patients/new/", views.office_register, name="office_register"),
+    path("office/shifts/<int:shift_id>/patients/new/", registration_views.office_register, name="office_register"),
     path("office/shifts/<int:shift_id>/patients/<int:patient_id>/", views.office_chart, name="office_chart"),
     path(
         "office/shifts/<int:shift_id>/appointments/<int:appointment_id>/charges/",

@@ -24,7 +24,6 @@ from .forms import (
     NextSlotForm,
     OrderForm,
     QueryForm,
-    RegisterForm,
     SearchForm,
     VerifyForm,
 )  # fmt: skip
@@ -231,24 +230,6 @@ def office_patients(request, shift_id: int):
                 shift=shift, name=form.cleaned_data["name"], dob=form.cleaned_data["dob"], results=len(results)
             )
     return _office(request, shift, "simulations/patients.html", {"form": form, "results": results})
-
-
-@access(AUTHENTICATED)
-def office_register(request, shift_id: int):
-    shift = _shift(request, shift_id)
-    form = RegisterForm(request.POST or None, rules=shift.office)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-                patient = services.patient_register(shift=shift, data=data)
-            except OfficeActionError as exc:
-                _fail(request, exc)
-            else:
-                messages.success(request, f"Registered {patient.full_name}.")
-                return redirect("office_chart", shift_id=shift.pk, patient_id=patient.pk)
-        return _office(request, shift, "simulations/register.html", {"form": form}, status=400)
-    return _office(request, shift, "simulations/register.html", {"form": form})
 
 
 CHART_ACTIONS = {

@@ -9,10 +9,11 @@ One module per part of the office registers its checks: `frontoffice` (schedulin
 charting), `calendar` (recurring series, provider blocks), `billing` (claims, remittances, ledger),
 `claims` (denials, corrected and secondary claims, the scrubbing batch), `accounts` (copays, deposit,
 statements, refunds, payment plans, hand-posted ERAs), `incidents` (incident reports, break-the-glass),
-`records` (the records desk: HIPAA requests). Import this package, not the modules.
+`records` (the records desk: HIPAA requests), `registration` (coverages and their order). Import this
+package, not the modules.
 """
 
-from . import accounts, billing, calendar, claims, frontoffice, incidents, records  # noqa: F401  (importing registers their checks)
+from . import accounts, billing, calendar, claims, frontoffice, incidents, records, registration  # noqa: F401  (importing registers their checks)
 from .core import CHECKS, GradingInput, Outcome, check, grade, normalise, resolve_patient, word_diff
 
 __all__ = ["CHECKS", "GradingInput", "Outcome", "check", "grade", "normalise", "resolve_patient", "word_diff"]

@@ -5,9 +5,9 @@ claims and remittances) → `accounts` (desk receipts, payment plans,
 statements, deposit counts) → `scenario` (the authored definitions and the course step) →
 `coursesite.progress` / `coursesite.people`; `claims` (replacement/void/secondary links, denial work,
 marked defects) → `billing`; `call` (phone-call steps and a trainee's sessions) stands beside them;
-`calendar` (recurring series and provider blocks), `incidents` (privacy incident reports,
-break-the-glass grants) and `records` (the records desk: requests, documents, the disclosure log)
-hang off `sandbox`.
+`calendar` (recurring series and provider blocks), `coverage` (a patient's primary and secondary
+plans), `incidents` (privacy incident reports, break-the-glass grants) and `records` (the records desk:
+requests, documents, the disclosure log) hang off `sandbox`.
 """
 
 from .accounts import DepositCount, PaymentPlan, Receipt, Statement, StatementRun
@@ -15,6 +15,7 @@ from .billing import Claim, ClaimLine, LedgerEntry, Remittance
 from .calendar import AppointmentSeries, ProviderBlock, SeriesOccurrence
 from .call import CallPage, CallSession, CallStep
 from .claims import ClaimLink, DefectMark, DenialWork
+from .coverage import Coverage
 from .incidents import BreakGlassGrant, IncidentReport
 from .records import Disclosure, RecordDocument, RecordSection, RecordsRequest
 from .sandbox import ActionLog, Appointment, ChartEntry, Patient, Shift
@@ -33,6 +34,7 @@ __all__ = [
     "IncidentReport",
     "Claim",
     "ClaimLine",
+    "Coverage",
     "ClaimLink",
     "DefectMark",
     "DenialWork",

@@ -93,10 +93,7 @@ class Patient(models.Model):
     preferred_contact = models.CharField(max_length=12, blank=True)
     voicemail_ok = models.BooleanField(default=False)
     sms_ok = models.BooleanField(default=False)
-    payer_key = models.CharField(max_length=32, blank=True)
-    member_id = models.CharField(max_length=40, blank=True)
-    group_number = models.CharField(max_length=40, blank=True)
-    relationship = models.CharField(max_length=12, blank=True, help_text="Patient's relationship to the subscriber.")
+    # Insurance lives in Coverage rows (simulations/models/coverage.py): none = self-pay.
     guarantor_key = models.CharField(max_length=64, blank=True)
     problems = models.JSONField(default=list, blank=True)
     registered_in_shift = models.BooleanField(default=False)

@@ -128,5 +128,5 @@ def test_the_shipped_curriculum_loads_completely_and_idempotently(tmp_path):
     for folder in ("courses", "office", "scenarios", "calls"):  # steps can send learners to the office or a call
         shutil.copytree(root / folder, tmp_path / folder)
     load(tmp_path)
-    assert CoursePage.objects.count() == 3
+    assert CoursePage.objects.count() == 4
     assert "0 created, 0 updated" in load(tmp_path)

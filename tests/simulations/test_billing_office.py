@@ -139,7 +139,9 @@ def test_plan_rules_come_from_the_office_payer_data(b1):
     plan = billing_services.plan_rules(rules=b1.office, patient=patient(b1, "jon-smith"))
     assert plan.payer_name.startswith("StateCare") and plan.member_id == "ST49383498"
     assert plan.contracted_fees["SIM-OV-EST-15"] == Decimal("60.00")
-    assert billing_services.plan_rules(rules=b1.office, patient=Patient(payer_key="selfpay")) is None
+    assert billing_services.plan_rules(rules=b1.office, patient=Patient()) is None  # no coverage: self-pay
+    selfpay = Patient.objects.for_shift(b1).filter(coverages__isnull=True).first()
+    assert billing_services.plan_rules(rules=b1.office, patient=selfpay) is None
 
 
 def test_the_office_loader_refuses_a_plan_with_an_unknown_code():

@@ -304,11 +304,12 @@ def _awaiting_835(shift, key: str = "d2") -> tuple[Claim, str]:
     claim = _claim_by_key(shift, key)
     Remittance.objects.filter(claim=claim).delete()
     LedgerEntry.objects.for_shift(shift).filter(claim_number=claim.number).exclude(kind="charge").delete()
-    Claim.objects.filter(pk=claim.pk).update(status="submitted", member_id=claim.patient.member_id)
+    member_id = claim.patient.coverages.get(rank=1).member_id
+    Claim.objects.filter(pk=claim.pk).update(status="submitted", member_id=member_id)
     claim.refresh_from_db()
     lines = list(ClaimLine.objects.for_shift(shift).filter(claim=claim))
     domain = billing_services.claim_domain(shift=shift, claim=claim, lines=lines)
-    plan = claim_plan(shift=shift, payer_key=claim.payer_key, member_id=claim.patient.member_id)
+    plan = claim_plan(shift=shift, payer_key=claim.payer_key, member_id=member_id)
     remit = remittance_build(
         [adjudicate(domain, plan, received_on=date(2026, 3, 9))], payer_id=plan.payer_id, payer_name=plan.payer_name,
         payee_name="Maple Grove Family Health", payee_npi="1555010101", trace_number="EFT7001", paid_on=date(2026, 3, 9),

@@ -132,8 +132,8 @@ def test_chart_is_constant_in_the_number_of_entries(as_trainee, shift):
     )  # fmt: skip
     assert _queries(as_trainee, url) == baseline
     # session + user + shift + patient + lock shift + log insert + counter update + audit insert + entries +
-    # appointments, and savepoints
-    assert baseline <= 15
+    # appointments + coverages, and savepoints
+    assert baseline <= 16
 
 
 def test_grading_input_is_a_fixed_number_of_queries(shift, django_assert_num_queries):
@@ -141,6 +141,6 @@ def test_grading_input_is_a_fixed_number_of_queries(shift, django_assert_num_que
 
     _add_appointments(shift, 200)
     _add_blocks_and_a_series(shift, DAY - timedelta(days=DAY.weekday()))
-    # 8 + the provider blocks + claim follow-up (claims, denial work, links, defects, lines)
-    with django_assert_num_queries(14):
+    # 8 + coverages + the provider blocks + claim follow-up (claims, denial work, links, defects, lines)
+    with django_assert_num_queries(15):
         grading_input(shift=shift)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from simulations import services
-from simulations.models import Appointment, ChartEntry, Patient, Scenario
+from simulations.models import Appointment, ChartEntry, Coverage, Patient, Scenario
 from simulations.solutions import SOLUTIONS, patient
 from tests.factories import make_simulation, seed_for_variant
 
@@ -101,7 +101,7 @@ def test_s1_registration_is_compared_field_by_field(office_course, trainee):
     shift = _start(office_course, trainee, "s1-new-patient-booking", 0)
     SOLUTIONS["s1-new-patient-booking"](shift)
     new = Patient.objects.for_shift(shift).get(registered_in_shift=True)
-    Patient.objects.filter(pk=new.pk).update(member_id="WRONG")
+    Coverage.objects.filter(patient=new, rank=1).update(member_id="WRONG")
     shift = services.shift_submit(shift=shift)
     item = {i["id"]: i for i in shift.result["items"]}["registered"]
     assert not item["passed"] and "member_id" in item["detail"]
@@ -149,9 +149,10 @@ def test_r1_gives_partial_credit_field_by_field(office_course, trainee):
         shift=shift,
         data={
             "first_name": form["first_name"], "last_name": form["last_name"], "dob": date.fromisoformat(form["dob"]),
-            "sex": form["sex"], "phone": form["phone"], "address": form["address"], "payer_key": form["payer"],
-            "member_id": "WRONG123", "group_number": form["group_number"], "relationship": "self",
+            "sex": form["sex"], "phone": form["phone"], "address": form["address"],
         },
+        coverages=[{"payer_key": form["payer"], "member_id": "WRONG123", "group_number": form["group_number"],
+                    "relationship": "self"}],
     )  # fmt: skip
     shift = services.shift_submit(shift=shift)
     failed = sorted(i["id"] for i in shift.result["items"] if not i["passed"])

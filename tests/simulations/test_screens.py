@@ -143,12 +143,18 @@ def test_registering_a_patient(as_trainee, shift):
     url = reverse("office_register", args=[shift.pk])
     assert as_trainee.get(url).status_code == 200
     data = {"first_name": "Ana", "last_name": "Ruiz", "dob": "1990-01-02", "sex": "F", "phone": "(555) 010-1111",
-            "address": "1 A St", "payer_key": "bluepine", "member_id": "", "group_number": "G1", "relationship": "self"}  # fmt: skip
+            "address": "1 A St", "primary-payer_key": "bluepine", "primary-member_id": "",
+            "primary-group_number": "G1", "primary-relationship": "self"}  # fmt: skip
     response = as_trainee.post(url, data)
     assert response.status_code == 400 and "member ID" in response.content.decode()
-    response = as_trainee.post(url, {**data, "member_id": "BL1"})
+    assert not Patient.objects.for_shift(shift).filter(last_name="Ruiz").exists()
+    response = as_trainee.post(url, {**data, "primary-member_id": "BL1"})
     assert response.status_code == 302
-    assert Patient.objects.for_shift(shift).get(last_name="Ruiz").registered_in_shift
+    ruiz = Patient.objects.for_shift(shift).get(last_name="Ruiz")
+    assert ruiz.registered_in_shift
+    [coverage] = ruiz.coverages.all()
+    assert (coverage.rank, coverage.payer_key, coverage.member_id) == (1, "bluepine", "BL1")
+    assert (coverage.subscriber_last_name, coverage.subscriber_dob, coverage.subscriber_sex) == ("Ruiz", ruiz.dob, "F")
 
 
 def test_chart_open_is_logged_with_its_reason(as_trainee, shift):
