@@ -232,7 +232,7 @@ def records_build(*, shift: Shift, spec: dict) -> None:
         sex="X", phone=f"(555) 010-{1100 + digest % 90:04d}", address=f"{10 + digest % 80} Birch Row, Maple Grove, ST 00501",
     )  # fmt: skip
     # The member ID is one of the identifiers a requester may state; the patient's own plan carries it.
-    insurer = next(p["key"] for p in shift.office["payers"] if p.get("kind") != "self-pay")
+    insurer = next(key for key, payer in shift.office["payers"].items() if payer.get("kind") != "self-pay")
     Coverage.objects.create(
         shift=shift, patient=patient, rank=Coverage.Rank.PRIMARY, payer_key=insurer, member_id=f"MG{digest % 1000000:06d}",
         relationship=Coverage.Relationship.SELF, subscriber_first_name=first, subscriber_last_name=last,
