@@ -56,7 +56,7 @@ def test_no_cpt_codes_appear_in_the_bookkeeping_examples(courses):
 FRONT_OFFICE_SCENARIOS = {
     "s1-new-patient-booking", "s3-late-cancel-reschedule", "s4-no-show", "s6-red-flag-call",
     "r1-register-from-intake", "r2-birthday-rule", "c1-transcribe-order", "c2-ambiguous-order",
-    "c5-file-lab-report", "c6-correct-by-appending",
+    "c5-file-lab-report", "c6-correct-by-appending", "s7-recurring-series", "s8-provider-block",
 }  # fmt: skip
 
 

@@ -147,7 +147,7 @@ def test_load_content_loads_the_office_scenarios_and_the_course_step_idempotentl
         for p in SimulationPage.objects.select_related("scenario")
         if p.get_parent().slug == "front-office"
     }
-    assert "r2-birthday-rule" in front_office and len(front_office) == 10
+    assert "r2-birthday-rule" in front_office and len(front_office) == 12
     billing = SimulationPage.objects.get(slug="office-charge-claim-post")
     assert billing.scenario.key == "b1-charge-claim-post"
     siblings = [p.slug for p in billing.get_parent().get_children()]
