@@ -74,9 +74,10 @@ def run() -> None:
         for p in patients
         if Appointment.objects.for_shift(shift).filter(patient=p, type_key="follow-up", status="booked").count() == 1
     ]
+    print(f"patients with exactly the one follow-up booked here: {len(single)}")
     checks = []
     for n in range(5):
-        k = single[n]
+        k = single[n % len(single)]
         common = {"pass": "ok", "fail": "no", "rule": "R"}
         checks += [
             {"id": f"e{n}", "kind": "E", "weight": 2, "check": "appointment_booked",
@@ -106,7 +107,7 @@ def run() -> None:
         total.append(t2 - t0)
     failed = [i["id"] for i in result["items"] if not i["passed"]]
     print(f"score {result['score']} passed={result['passed']} failed checks: {failed or 'none'}")
-    for name, values in (("load end state + log (4 queries)", load), ("run 30 checks", run_), ("total", total)):
+    for name, values in (("load end state + log", load), ("run 30 checks", run_), ("total", total)):
         print(f"{name:34s} median {1000 * statistics.median(values):7.2f} ms   max {1000 * max(values):7.2f} ms")
 
 
